@@ -1,0 +1,14 @@
+"""Verifiers: :class:`Verdict` and :class:`Status`, the :func:`get` registry, and the math and
+reasoning-gym verifiers. Every verifier returns a Verdict within its deadline, never raising on
+model output.
+
+Example:
+    >>> import verifiers
+    >>> verifiers.get("math").verify("\\\\boxed{0.5}", type("P", (), {"answer": "1/2"})()).correct
+    True
+"""
+
+from verifiers.registry import ENTRY_POINT_GROUP, Verifier, available, get, register
+from verifiers.verdict import Status, Verdict
+
+__all__ = ["ENTRY_POINT_GROUP", "Status", "Verdict", "Verifier", "available", "get", "register"]

@@ -1,0 +1,70 @@
+"""Entry point of a :class:`~verifiers.deadline.DeadlineWorker` child process."""
+
+from __future__ import annotations
+
+import ctypes
+import importlib
+import os
+import signal
+import sys
+import threading
+from multiprocessing.connection import Connection
+
+from verifiers.deadline import _FdConnection
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(lifeline_fd: int, parent_pid: int, parent_thread_is_main: bool) -> None:
+    """Exit as soon as the parent process dies, even while the main thread is busy."""
+    if parent_thread_is_main and sys.platform.startswith("linux"):
+        # PDEATHSIG fires when the creating *thread* exits, so use it only for the main thread;
+        # it also covers C code that holds the GIL and would starve the watcher thread below.
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+    def watch() -> None:
+        try:
+            os.read(lifeline_fd, 1)  # returns b"" (EOF) once every copy of the write end is gone
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="lifeline").start()
+
+
+def _serve(conn: Connection) -> None:
+    conn.send(("ready", None))
+    while True:
+        try:
+            fn, args = conn.recv()
+        except EOFError:
+            return
+        try:
+            reply = (True, fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
+            reply = (False, _picklable(exc))
+        conn.send(reply)
+
+
+def _picklable(exc: BaseException) -> Exception:
+    import pickle
+
+    try:
+        pickle.dumps(exc)
+        return exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
+    except Exception:  # noqa: BLE001
+        return RuntimeError(repr(exc))
+
+
+def main(argv: list[str]) -> None:
+    """Serve calls over the pipes named in ``argv`` until the parent goes away."""
+    read_fd, write_fd, lifeline_fd, parent_pid, main_thread = (int(a) for a in argv[:5])
+    _die_with_parent(lifeline_fd, parent_pid, bool(main_thread))
+    for module in argv[5:]:
+        importlib.import_module(module)
+    _serve(_FdConnection(read_fd, write_fd))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
