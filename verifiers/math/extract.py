@@ -13,7 +13,6 @@ __all__ = ["MAX_ANSWER_CHARS", "extract_answer", "last_boxed", "strip_reasoning"
 #: Longer "answers" are rejected as unparsable instead of being sent to the parser.
 MAX_ANSWER_CHARS = 2000
 
-_BOX_COMMANDS = ("\\boxed", "\\fbox")
 _THINK_END = re.compile(r"</think\s*>", re.IGNORECASE)
 
 
@@ -29,27 +28,29 @@ def strip_reasoning(response: str) -> str:
     return response[end.end():] if end else ""
 
 
-def _braced(text: str, open_at: int) -> str | None:
-    """The content of the ``{...}`` group opening at ``open_at``, or None if unbalanced."""
-    depth = 0
-    for i in range(open_at, len(text)):
-        ch = text[i]
-        if ch == "{" and (i == 0 or text[i - 1] != "\\"):
-            depth += 1
-        elif ch == "}" and (i == 0 or text[i - 1] != "\\"):
-            depth -= 1
-            if depth == 0:
-                return text[open_at + 1:i]
-    return None
+_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_SHORT_BOX = re.compile(r"\\boxed +([^\s${}]+)")
 
 
-def _last_box_start(text: str) -> tuple[int, str] | None:
-    best: tuple[int, str] | None = None
-    for command in _BOX_COMMANDS:
-        at = text.rfind(command)
-        if at >= 0 and (best is None or at > best[0]):
-            best = (at, command)
-    return best
+def _box_spans(text: str) -> list[tuple[int, int]]:
+    """``(content_start, content_end)`` of every balanced box.
+
+    One pass with a stack matches all braces (escaped ``\\{`` and ``\\}`` are literal), so
+    thousands of unclosed boxes cost the same as one.
+    """
+    opens = {m.end() - 1 for m in _BOX.finditer(text)}
+    if not opens:
+        return []
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for m in re.finditer(r"(?<!\\)[{}]", text):
+        if m.group() == "{":
+            stack.append(m.start())
+        elif stack:
+            start = stack.pop()
+            if start in opens:
+                spans.append((start + 1, m.start()))
+    return spans
 
 
 def last_boxed(text: str) -> str | None:
@@ -60,26 +61,21 @@ def last_boxed(text: str) -> str | None:
     >>> last_boxed("no box here") is None
     True
     """
-    end = len(text)
-    while True:
-        found = _last_box_start(text[:end])
-        if found is None:
-            return None
-        at, command = found
-        rest = at + len(command)
-        while rest < len(text) and text[rest] == " ":
-            rest += 1
-        if rest < len(text) and text[rest] == "{":
-            content = _braced(text, rest)
-            if content is not None:
-                inner = last_boxed(content) if any(c in content for c in _BOX_COMMANDS) else None
-                return (inner if inner is not None else content).strip()
-        elif command == "\\boxed" and rest < len(text) and text[rest - 1] == " ":
-            # "\boxed 5": the TeX shorthand for a one-token argument.
-            token = re.match(r"[^\s$]+", text[rest:])
-            if token:
-                return token.group(0)
-        end = at  # unbalanced or empty: try the previous box
+    spans = _box_spans(text)
+    if not spans:
+        short = list(_SHORT_BOX.finditer(text))  # "\boxed 5", TeX's one-token argument
+        return short[-1].group(1) if short else None
+    by_start = dict(spans)
+    start, end = max(spans, key=lambda span: span[1])  # the box that closes last
+    while True:  # \boxed{\boxed{x}} -> x: unwrap while the content is exactly one box
+        pos = start
+        while pos < end and text[pos].isspace():
+            pos += 1
+        inner = _BOX.match(text, pos, end)
+        inner_end = by_start.get(inner.end()) if inner else None
+        if inner is None or inner_end is None or text[inner_end + 1:end].strip():
+            return text[start:end].strip()
+        start, end = inner.end(), inner_end
 
 
 def extract_answer(response: str) -> str | None:

@@ -1,0 +1,147 @@
+"""ReasoningEnv against the env protocol, through Gymnasium's own machinery."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import gymnasium as gym
+import pytest
+from gymnasium.error import ResetNeeded
+from gymnasium.utils.env_checker import check_env
+
+import guide_envs
+from guide_envs import Problem, ReasoningEnv
+from guide_envs.sources import ListSource, make_source
+from guide_envs.sources.procedural import ProceduralSource
+
+gym.register_envs(guide_envs)
+
+
+def test_check_env_passes_without_warnings() -> None:
+    env = gym.make("guide/Math-v0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_env(env.unwrapped)
+
+
+def test_module_prefixed_id_works_in_a_fresh_interpreter() -> None:
+    code = ("import gymnasium as gym\n"
+            "env = gym.make('guide_envs:guide/Math-v0')\n"
+            "obs, info = env.reset(seed=3)\n"
+            "print(info['problem_id'])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip().count("/") == 3
+
+
+def test_make_vec_steps_a_batch_of_eight() -> None:
+    envs = gym.make_vec("guide/Math-v0", num_envs=8, families=["arithmetic"], difficulty=1)
+    obs, infos = envs.reset(seed=0)
+    assert len(obs) == 8 and all(isinstance(o, str) for o in obs)
+    ids = list(infos["problem_id"])
+    source = ProceduralSource(families="arithmetic", difficulty=1)
+    answers = [source.find(pid).answer for pid in ids]
+    actions = tuple(f"\\boxed{{{a}}}" if i % 2 == 0 else "\\boxed{x}" for i, a in enumerate(answers))
+    _, rewards, terminated, truncated, infos = envs.step(actions)
+    assert list(rewards) == [1.0, 0.0] * 4
+    assert terminated.all() and not truncated.any()
+    envs.close()
+
+
+def test_reset_replays_a_problem_by_id_and_by_index() -> None:
+    env = gym.make("guide/Math-v0", difficulty=3)
+    obs, info = env.reset(seed=11)
+    again, info2 = env.reset(options={"problem_id": info["problem_id"]})
+    assert again == obs and info2["problem_id"] == info["problem_id"]
+    by_index, info3 = env.reset(options={"index": 5})
+    assert info3["problem_id"] == env.unwrapped.source[5].id
+    with pytest.raises(ValueError, match="unknown reset options"):
+        env.reset(options={"problem": "x"})
+
+
+def test_same_seed_same_problem_different_seed_different_problem() -> None:
+    env = gym.make("guide/Math-v0")
+    a = env.reset(seed=1)[1]["problem_id"]
+    b = env.reset(seed=1)[1]["problem_id"]
+    c = env.reset(seed=2)[1]["problem_id"]
+    assert a == b != c
+
+
+def test_step_grades_and_terminates() -> None:
+    env = gym.make("guide/Math-v0", families=["arithmetic"], difficulty=2)
+    _, info = env.reset(seed=4)
+    gold = env.unwrapped.problem.answer
+    _, reward, terminated, truncated, info = env.step(f"So it is \\boxed{{{gold}}}.")
+    assert (reward, terminated, truncated) == (1.0, True, False)
+    assert info["verdict"]["status"] == "correct" and info["verdict"]["extracted"] == gold
+    assert env.unwrapped.last_verdict.elapsed_s > 0
+    with pytest.raises(ResetNeeded):
+        env.step("again")
+
+
+def test_step_before_reset_is_a_clear_error() -> None:
+    env = ReasoningEnv(ProceduralSource())
+    with pytest.raises(ResetNeeded, match="reset"):
+        env.step("\\boxed{1}")
+
+
+def test_gold_never_appears_before_grading() -> None:
+    problem = Problem(id="secret", domain="math", prompt="What is six times seven?",
+                      answer="4242", hint="multiply 6 by 7", solution="6*7 = \\boxed{4242}")
+    env = ReasoningEnv(ListSource([problem]))
+    obs, info = env.reset(seed=0)
+    assert "4242" not in obs and "4242" not in repr(info)
+    assert "multiply" not in repr(info)
+
+
+def test_messages_hold_the_same_prompt() -> None:
+    env = gym.make("guide/Math-v0")
+    obs, info = env.reset(seed=0)
+    assert info["messages"] == [{"role": "user", "content": obs}]
+    assert "\\boxed{}" in obs
+
+
+def test_render_ansi_shows_the_verdict() -> None:
+    env = gym.make("guide/Math-v0", render_mode="ansi", families=["arithmetic"])
+    env.reset(seed=0)
+    env.step("no idea")
+    text = env.render()
+    assert "no_answer" in text
+
+
+def test_non_text_action_is_a_clear_error() -> None:
+    env = gym.make("guide/Math-v0", disable_env_checker=True)
+    env.reset(seed=0)
+    with pytest.raises(TypeError, match="completion text"):
+        env.step(42)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"families": ["nope"]}, "unknown family"),
+    ({"difficulty": 9}, "difficulty must be in 1..5"),
+    ({"source": "nowhere"}, "unknown source"),
+])
+def test_bad_kwargs_name_the_offending_value(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        gym.make("guide/Math-v0", **kwargs)
+
+
+def test_reasoning_gym_source_graded_by_its_own_scorer() -> None:
+    env = gym.make("guide/Math-v0", source="reasoning_gym", dataset="basic_arithmetic", size=20,
+                   seed=5)
+    for seed in range(3):
+        env.reset(seed=seed)
+        gold = env.unwrapped.problem.answer
+        assert env.step(f"<answer>{gold}</answer>")[1] == 1.0
+        env.reset(seed=seed)
+        assert env.step(f"\\boxed{{{gold}}}")[1] == 1.0
+        env.reset(seed=seed)
+        verdict = env.step("<answer>not a number</answer>")[4]["verdict"]
+        assert verdict["status"] == "incorrect"
+
+
+def test_reasoning_gym_unknown_dataset() -> None:
+    with pytest.raises(ValueError, match="unknown reasoning-gym dataset"):
+        make_source("reasoning_gym", dataset="no_such_thing")

@@ -1,0 +1,103 @@
+"""DeadlineWorker: hard deadlines, replacement after overrun, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from verifiers.deadline import DeadlineExceeded, DeadlineWorker, WorkerCrashed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().split()[2] != "Z"
+
+
+def test_result_and_exceptions_come_back() -> None:
+    with DeadlineWorker() as w:
+        assert w.call(sorted, [3, 1, 2], timeout=5) == [1, 2, 3]
+        with pytest.raises(ValueError, match="invalid literal"):
+            w.call(int, "x", timeout=5)
+
+
+def test_overrun_is_killed_within_the_deadline_and_replaced() -> None:
+    with DeadlineWorker() as w:
+        w.call(int, "1", timeout=30)
+        first_pid = w._proc.pid
+        started = time.perf_counter()
+        with pytest.raises(DeadlineExceeded):
+            w.call(pow, 9, 9**9, timeout=0.3)  # C code holding the GIL: signals could not stop it
+        assert time.perf_counter() - started < 0.3 + 0.5
+        assert not _alive(first_pid)
+        assert w.call(int, "7", timeout=30) == 7
+        assert w.restarts == 1
+
+
+def test_crash_is_reported_not_raised_as_hang() -> None:
+    with DeadlineWorker() as w:
+        with pytest.raises(WorkerCrashed):
+            w.call(os._exit, 3, timeout=10)
+        assert w.call(int, "2", timeout=30) == 2
+
+
+def test_calls_from_many_threads() -> None:
+    results: list[int] = []
+    with DeadlineWorker() as w:
+        threads = [threading.Thread(target=lambda i=i: results.append(w.call(abs, -i, timeout=30)))
+                   for i in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert sorted(results) == list(range(16))
+
+
+def test_close_leaves_no_process() -> None:
+    w = DeadlineWorker()
+    w.call(int, "1", timeout=30)
+    pid = w._proc.pid
+    w.close()
+    w.close()
+    assert not _alive(pid)
+    with pytest.raises(RuntimeError, match="closed"):
+        w.call(int, "1", timeout=1)
+
+
+@pytest.mark.parametrize("from_thread", [False, True])
+def test_worker_dies_with_a_killed_parent(from_thread: bool) -> None:
+    code = f"""
+import threading, time
+from verifiers.deadline import DeadlineWorker
+w = DeadlineWorker()
+def go():
+    w.call(int, "1", timeout=60)
+    print(w._proc.pid, flush=True)
+if {from_thread}:
+    t = threading.Thread(target=go); t.start(); t.join()
+else:
+    go()
+w._proc.pid and __import__("os").kill(w._proc.pid, 0)
+try:
+    w.call(time.sleep, 600, timeout=600)
+except BaseException:
+    pass
+"""
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    assert _alive(child)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child), "worker outlived its killed parent"

@@ -1,0 +1,106 @@
+"""The first math verifier: extraction, equivalence, and hard deadlines on hostile input."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import verifiers
+from verifiers import Status
+from verifiers.math import DEFAULT_DEADLINE_S, extract_answer, last_boxed, verify_answer
+
+SLACK_S = 0.5
+
+
+@pytest.mark.parametrize(("response", "gold"), [
+    ("\\boxed{4}", "4"),
+    ("so \\boxed{\\frac{1}{2}}", "0.5"),
+    ("\\fbox{12}", "12"),
+    ("\\boxed{\\boxed{7}}", "7"),
+    ("thus $x \\in \\boxed{(-\\infty, 3]}$", "(-\\infty, 3]"),
+    ("\\boxed{3, -2}", "-2, 3"),
+    ("\\boxed{(x-3)(x+2)}", "x^2 - x - 6"),
+    ("\\boxed 5", "5"),
+])
+def test_equivalent_answers_are_correct(response: str, gold: str) -> None:
+    v = verify_answer(response, gold)
+    assert v.correct and v.status is Status.CORRECT and v.score == 1.0, v
+
+
+@pytest.mark.parametrize(("response", "gold", "status"), [
+    ("\\boxed{5}", "4", Status.INCORRECT),
+    ("the answer is 4", "4", Status.NO_ANSWER),
+    ("<think>\\boxed{4}</think> I give up", "4", Status.NO_ANSWER),
+    ("\\boxed{}", "4", Status.NO_ANSWER),
+    ("\\boxed{(2, -1)}", "(-1, 2)", Status.INCORRECT),
+])
+def test_wrong_or_missing_answers(response: str, gold: str, status: Status) -> None:
+    v = verify_answer(response, gold)
+    assert not v.correct and v.status is status and v.score == 0.0, v
+
+
+def test_reasoning_block_is_not_graded_but_answer_after_it_is() -> None:
+    assert extract_answer("<think>\\boxed{1}</think>\\boxed{2}") == "2"
+    assert verify_answer("<think>maybe \\boxed{3}</think> final: \\boxed{4}", "4").correct
+
+
+def test_last_box_wins_and_unbalanced_boxes_are_skipped() -> None:
+    assert last_boxed("\\boxed{1} then \\boxed{2}") == "2"
+    assert last_boxed("\\boxed{1} then \\boxed{2") == "1"
+
+
+def _hostile() -> dict[str, str]:
+    return {
+        "1 MB": "blah " * 200_000 + "\\boxed{42}",
+        "empty": "",
+        "deeply nested braces": "\\boxed{" + "{" * 5000 + "1" + "}" * 5000 + "}",
+        "unclosed nesting": "\\boxed{" + "{" * 100_000,
+        "power tower": "\\boxed{9^{9^{9^{9^{9}}}}}",
+        "null bytes": "\\boxed{4\x00}",
+        "lone surrogate": "\\boxed{\ud800}",
+        "many boxes": "\\boxed{" * 50_000,
+    }
+
+
+@pytest.mark.parametrize("name", list(_hostile()))
+def test_hostile_responses_get_a_verdict_within_the_deadline(name: str) -> None:
+    response = _hostile()[name]
+    started = time.perf_counter()
+    v = verify_answer(response, "42", deadline_s=2.0)
+    assert time.perf_counter() - started < 2.0 + SLACK_S
+    assert isinstance(v.status, Status)
+    if name == "1 MB":
+        assert v.correct
+
+
+def test_deadline_holds_from_a_worker_thread() -> None:
+    out: list[verifiers.Verdict] = []
+    started = time.perf_counter()
+    t = threading.Thread(target=lambda: out.append(
+        verify_answer("\\boxed{9^{9^{9^{9^{9}}}}}", "1", deadline_s=1.0)))
+    t.start()
+    t.join(timeout=10)
+    assert out and out[0].status in (Status.TIMEOUT, Status.INCORRECT, Status.UNPARSABLE)
+    assert time.perf_counter() - started < 1.0 + SLACK_S
+
+
+def test_non_string_response_is_a_verdict_not_an_exception() -> None:
+    assert verify_answer(None, "1").status is Status.ERROR  # type: ignore[arg-type]
+
+
+def test_registry_finds_math_and_rejects_unknown_names() -> None:
+    assert "math" in verifiers.available()
+    assert verifiers.get("math", deadline_s=DEFAULT_DEADLINE_S).deadline_s == DEFAULT_DEADLINE_S
+    with pytest.raises(KeyError, match="no verifier named 'nope'"):
+        verifiers.get("nope")
+
+
+def test_register_adds_a_custom_verifier() -> None:
+    class Always:
+        def verify(self, response: str, problem: object) -> verifiers.Verdict:
+            return verifiers.Verdict.right(response)
+
+    verifiers.register("always-test", Always)
+    assert verifiers.get("always-test").verify("x", None).correct
