@@ -1,5 +1,8 @@
-"""Command lines from dataclasses: :func:`parse_args` turns an ``Args`` dataclass whose fields
-carry docstrings (CleanRL style) into an ``argparse`` parser whose help is those docstrings."""
+"""Command lines from dataclasses: :func:`parse_args`, :func:`field_docs`.
+
+An ``Args`` dataclass whose fields carry docstrings (CleanRL style) becomes an ``argparse``
+parser whose help is those docstrings.
+"""
 
 from __future__ import annotations
 
@@ -21,17 +24,20 @@ T = TypeVar("T")
 def field_docs(cls: type) -> dict[str, str]:
     """The string literal under each annotated field of ``cls``.
 
-    >>> @dataclasses.dataclass
-    ... class A:
-    ...     lr: float = 1e-3
-    ...     \"\"\"Learning rate.\"\"\"
-    >>> field_docs(A)
-    {'lr': 'Learning rate.'}
+    Classes without source code (defined in a REPL) have no field docs.
+
+    >>> from agents.guide_grpo import Args
+    >>> field_docs(Args)["problems"]
+    'How many problems to draw and grade.'
     """
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    try:
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):
+        return {}
+    tree = ast.parse(textwrap.dedent(source))
     body = tree.body[0].body  # type: ignore[attr-defined]  # the class definition's statements
     docs: dict[str, str] = {}
-    for stmt, following in zip(body, body[1:]):
+    for stmt, following in zip(body, body[1:], strict=False):
         if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
                 and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
                 and isinstance(following.value.value, str)):
@@ -60,12 +66,9 @@ def parse_args(cls: type[T], argv: Sequence[str] | None = None, *,
                description: str | None = None, prog: str | None = None) -> T:
     """Parse ``argv`` into an instance of the dataclass ``cls``.
 
-    >>> @dataclasses.dataclass
-    ... class A:
-    ...     steps: int = 10
-    ...     \"\"\"How many steps.\"\"\"
-    >>> parse_args(A, ["--steps", "3"])
-    A(steps=3)
+    >>> from agents.guide_grpo import Args
+    >>> parse_args(Args, ["--problems", "3"]).problems
+    3
     """
     parser = argparse.ArgumentParser(prog=prog, description=description or inspect.getdoc(cls),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -71,4 +71,5 @@ def run_demo(env_id: str = "guide/Math-v0", problems: int = 8, seed: int = 0,
                 tqdm.write(f"  {kind:<20} reward={reward:g} {verdict['status']:<9} "
                            f"read {verdict['extracted']!r}")
     env.close()
-    return DemoReport(sum(sum(c.values()) for c in outcomes.values()), outcomes, time.perf_counter() - started)
+    graded = sum(sum(c.values()) for c in outcomes.values())
+    return DemoReport(graded, outcomes, time.perf_counter() - started)

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import gymnasium as gym
+
 from agents.cli import parse_args
 from agents.demo import run_demo
 
@@ -37,7 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.problems < 1:
         print(f"--problems must be at least 1, got {args.problems}", file=sys.stderr)
         return 2
-    report = run_demo(args.env, args.problems, args.seed, args.show, difficulty=args.difficulty)
+    try:
+        report = run_demo(args.env, args.problems, args.seed, args.show,
+                          difficulty=args.difficulty)
+    except (gym.error.Error, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"\nGraded {report.graded} responses to {args.problems} problems of {args.env} "
           f"in {report.seconds:.2f} s:")
     for kind, counts in report.outcomes.items():

@@ -50,8 +50,8 @@ class ReasoningEnv(gym.Env[str, str]):
         >>> env = ReasoningEnv(ProceduralSource(families="arithmetic", difficulty=1))
         >>> obs, info = env.reset(seed=0, options={"problem_id": "arithmetic/d1/s0/0"})
         >>> obs.splitlines()[0]
-        'Compute $24 - 80 + 50$.'
-        >>> _, reward, terminated, truncated, info = env.step("... \\\\boxed{-6}")
+        'Compute $30 - 35 - 89$.'
+        >>> _, reward, terminated, truncated, info = env.step("... \\\\boxed{-94}")
         >>> reward, terminated, info["verdict"]["status"]
         (1.0, True, 'correct')
     """
@@ -103,7 +103,8 @@ class ReasoningEnv(gym.Env[str, str]):
         if self._problem is None or self._done:
             raise ResetNeeded("the episode is over: call reset() before step()")
         if not isinstance(action, str):
-            raise TypeError(f"action must be the completion text (str), got {type(action).__name__}")
+            kind = type(action).__name__
+            raise TypeError(f"action must be the completion text (str), got {kind}")
         completion = action[-MAX_COMPLETION_CHARS:]
         verdict = self.verifier_for(self._problem).verify(completion, self._problem)
         self.last_verdict = verdict

@@ -1,6 +1,6 @@
-"""Verifiers: :class:`Verdict` and :class:`Status`, the :func:`get` registry, and the math and
-reasoning-gym verifiers. Every verifier returns a Verdict within its deadline, never raising on
-model output.
+"""Verifiers: :class:`Verdict`, :class:`Status`, the :func:`get` registry, math and more.
+
+Every verifier returns a Verdict within its deadline, never raising on model output.
 
 Example:
     >>> import verifiers

@@ -1,5 +1,4 @@
-"""What an environment draws problems from: the :class:`ProblemSource` protocol and
-:class:`ListSource`, a source over problems already in memory."""
+"""Where an environment draws problems from: :class:`ProblemSource` and :class:`ListSource`."""
 
 from __future__ import annotations
 

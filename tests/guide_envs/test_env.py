@@ -43,7 +43,8 @@ def test_make_vec_steps_a_batch_of_eight() -> None:
     ids = list(infos["problem_id"])
     source = ProceduralSource(families="arithmetic", difficulty=1)
     answers = [source.find(pid).answer for pid in ids]
-    actions = tuple(f"\\boxed{{{a}}}" if i % 2 == 0 else "\\boxed{x}" for i, a in enumerate(answers))
+    actions = tuple(f"\\boxed{{{a}}}" if i % 2 == 0 else "\\boxed{x}"
+                    for i, a in enumerate(answers))
     _, rewards, terminated, truncated, infos = envs.step(actions)
     assert list(rewards) == [1.0, 0.0] * 4
     assert terminated.all() and not truncated.any()

@@ -1,5 +1,4 @@
-"""Math answers: extraction (:func:`extract_answer`) and grading (:class:`MathVerifier`,
-:func:`verify_answer`)."""
+"""Math answers: :func:`extract_answer`, :class:`MathVerifier` and :func:`verify_answer`."""
 
 from verifiers.math.extract import extract_answer, last_boxed, strip_reasoning
 from verifiers.math.verifier import DEFAULT_DEADLINE_S, MathVerifier, verify_answer
