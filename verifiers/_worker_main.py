@@ -10,7 +10,7 @@ import sys
 import threading
 from multiprocessing.connection import Connection
 
-from verifiers.deadline import _FdConnection
+from verifiers.deadline import _FdConnection, mark_worker_process
 
 _PR_SET_PDEATHSIG = 1
 
@@ -61,6 +61,7 @@ def main(argv: list[str]) -> None:
     """Serve calls over the pipes named in ``argv`` until the parent goes away."""
     read_fd, write_fd, lifeline_fd, parent_pid, main_thread = (int(a) for a in argv[:5])
     _die_with_parent(lifeline_fd, parent_pid, bool(main_thread))
+    mark_worker_process()
     for module in argv[5:]:
         importlib.import_module(module)
     _serve(_FdConnection(read_fd, write_fd))

@@ -15,7 +15,14 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
-__all__ = ["DeadlineExceeded", "DeadlineWorker", "WorkerCrashed", "shared_worker"]
+__all__ = [
+    "DeadlineExceeded",
+    "DeadlineWorker",
+    "WorkerCrashed",
+    "in_worker",
+    "run_with_deadline",
+    "shared_worker",
+]
 
 _STARTUP_TIMEOUT_S = 120.0
 
@@ -189,3 +196,34 @@ def shared_worker(preload: Sequence[str] = ()) -> DeadlineWorker:
         if worker is None:
             worker = _shared[key] = DeadlineWorker(preload)
         return worker
+
+
+_in_worker = False
+
+
+def in_worker() -> bool:
+    """Whether this process is a deadline worker (whose caller already enforces the deadline)."""
+    return _in_worker
+
+
+def mark_worker_process() -> None:
+    """Called once by the worker entry point: nested deadline calls then run inline."""
+    global _in_worker
+    _in_worker = True
+
+
+def run_with_deadline(fn: Callable[..., Any], *args: Any, timeout: float,
+                      preload: Sequence[str] = ()) -> Any:
+    """``fn(*args)`` under a hard deadline, on the process-wide worker for ``preload``.
+
+    Inside a worker process (a :class:`~verifiers.pool.VerifierPool` worker, say) the call runs
+    inline: the parent already kills the whole worker at the deadline, and a worker per worker
+    would only add a process hop.
+
+    >>> run_with_deadline(max, 2, 5, timeout=5.0)
+    5
+    """
+    if _in_worker:
+        return fn(*args)
+    return shared_worker(preload).call(fn, *args, timeout=timeout)
+

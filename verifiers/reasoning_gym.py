@@ -8,17 +8,15 @@ answer read from the response (the last ``\\boxed{}``, else the last ``<answer>.
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Hashable
 from functools import lru_cache
 from typing import Any
 
-from verifiers.deadline import DeadlineExceeded, WorkerCrashed, shared_worker
+from verifiers.base import TwoStage
 from verifiers.math.extract import MAX_ANSWER_CHARS, last_boxed, strip_reasoning
 from verifiers.verdict import Status, Verdict
 
 __all__ = ["ReasoningGymVerifier", "extract_tagged"]
-
-_PRELOAD = ("verifiers.reasoning_gym",)
 
 
 def extract_tagged(text: str, tag: str = "answer") -> str | None:
@@ -45,7 +43,7 @@ def _score(name: str, config_json: str, answer: str, entry: dict[str, Any]) -> f
     return float(_dataset(name, config_json).score_answer(answer, entry))
 
 
-class ReasoningGymVerifier:
+class ReasoningGymVerifier(TwoStage):
     """Grades with the ``score_answer`` of the reasoning-gym dataset a problem came from.
 
     Scores in (0, 1) (partial credit of some reasoning-gym tasks) are kept as ``score``; only
@@ -53,21 +51,10 @@ class ReasoningGymVerifier:
     """
 
     name = "reasoning_gym"
+    worker_preload = ("verifiers.reasoning_gym",)
 
-    def __init__(self, deadline_s: float = 5.0) -> None:
-        if deadline_s <= 0:
-            raise ValueError(f"deadline_s must be positive, got {deadline_s!r}")
-        self.deadline_s = deadline_s
-
-    def verify(self, response: str, problem: Any) -> Verdict:
-        """Grade ``response`` with the scorer named in ``problem.metadata``."""
-        started = time.perf_counter()
-        verdict = self._grade(response, problem)
-        return verdict.with_elapsed(time.perf_counter() - started)
-
-    def _grade(self, response: str, problem: Any) -> Verdict:
-        if not isinstance(response, str):
-            return Verdict.failed(Status.ERROR, "response must be str")
+    def extract(self, response: str, problem: Any) -> str | Verdict:
+        """The last ``\\boxed{}``, else the last ``<answer>...</answer>``."""
         meta = getattr(problem, "metadata", {}) or {}
         if "rg_dataset" not in meta or "rg_entry" not in meta:
             return Verdict.failed(Status.ERROR, "problem carries no reasoning-gym entry")
@@ -79,15 +66,20 @@ class ReasoningGymVerifier:
             return Verdict.failed(Status.NO_ANSWER, "no \\boxed{} or <answer> final answer found")
         if len(answer) > MAX_ANSWER_CHARS * 10:
             return Verdict.failed(Status.UNPARSABLE, "answer too long", answer[:100])
-        args = (meta["rg_dataset"], json.dumps(dict(meta.get("rg_config", {})), sort_keys=True),
-                answer, dict(meta["rg_entry"]))
-        try:
-            score = shared_worker(_PRELOAD).call(_score, *args, timeout=self.deadline_s)
-        except DeadlineExceeded:
-            return Verdict.failed(Status.TIMEOUT, f"scoring exceeded {self.deadline_s:g} s", answer)
-        except (WorkerCrashed, Exception) as exc:  # noqa: BLE001 - scorer bugs become verdicts
-            return Verdict.failed(Status.ERROR, f"scorer failed: {exc!r}"[:300], answer)
+        return answer
+
+    def judge(self, extracted: str, problem: Any) -> Verdict:
+        """reasoning-gym's score for ``extracted``."""
+        meta = problem.metadata
+        config = json.dumps(dict(meta.get("rg_config", {})), sort_keys=True)
+        score = _score(meta["rg_dataset"], config, extracted, dict(meta["rg_entry"]))
         score = min(max(score, 0.0), 1.0)
         if score >= 1.0:
-            return Verdict.right(answer, "reasoning-gym scored 1.0")
-        return Verdict.incorrect(answer, f"reasoning-gym scored {score:g}", score=score)
+            return Verdict.right(extracted, "reasoning-gym scored 1.0")
+        return Verdict.incorrect(extracted, f"reasoning-gym scored {score:g}", score=score)
+
+    def cache_key(self, problem: Any) -> Hashable:
+        """The dataset, its config and the entry."""
+        meta = problem.metadata
+        return (meta["rg_dataset"], json.dumps(dict(meta.get("rg_config", {})), sort_keys=True),
+                json.dumps(meta["rg_entry"], sort_keys=True, default=str))
