@@ -8,7 +8,18 @@ Example:
     True
 """
 
+from verifiers.pool import PoolStats, VerifierPool
 from verifiers.registry import ENTRY_POINT_GROUP, Verifier, available, get, register
 from verifiers.verdict import Status, Verdict
 
-__all__ = ["ENTRY_POINT_GROUP", "Status", "Verdict", "Verifier", "available", "get", "register"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PoolStats",
+    "Status",
+    "Verdict",
+    "Verifier",
+    "VerifierPool",
+    "available",
+    "get",
+    "register",
+]

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_ANSWER_CHARS", "extract_answer", "last_boxed", "strip_reasoning"]
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "boxed_answers",
+    "extract_answer",
+    "final_answer_line",
+    "last_boxed",
+    "strip_reasoning",
+]
 
 #: Longer "answers" are rejected as unparsable instead of being sent to the parser.
 MAX_ANSWER_CHARS = 2000
@@ -53,21 +60,10 @@ def _box_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def last_boxed(text: str) -> str | None:
-    """The content of the last ``\\boxed{...}`` or ``\\fbox{...}``, nested boxes unwrapped.
-
-    >>> last_boxed("so x = \\\\boxed{\\\\boxed{\\\\frac{1}{2}}}.")
-    '\\\\frac{1}{2}'
-    >>> last_boxed("no box here") is None
-    True
-    """
-    spans = _box_spans(text)
-    if not spans:
-        short = list(_SHORT_BOX.finditer(text))  # "\boxed 5", TeX's one-token argument
-        return short[-1].group(1) if short else None
-    by_start = dict(spans)
-    start, end = max(spans, key=lambda span: span[1])  # the box that closes last
-    while True:  # \boxed{\boxed{x}} -> x: unwrap while the content is exactly one box
+def _unwrap(text: str, span: tuple[int, int], by_start: dict[int, int]) -> str:
+    """A box's content, with ``\\boxed{\\boxed{x}}`` unwrapped to ``x``."""
+    start, end = span
+    while True:
         pos = start
         while pos < end and text[pos].isspace():
             pos += 1
@@ -78,10 +74,82 @@ def last_boxed(text: str) -> str | None:
         start, end = inner.end(), inner_end
 
 
-def extract_answer(response: str) -> str | None:
-    """The final answer of a response, read from its last box outside any reasoning block.
+def boxed_answers(text: str) -> list[str]:
+    r"""The contents of every outermost box, in order (nested boxes unwrapped).
 
-    >>> extract_answer("<think>\\\\boxed{3}</think>The answer is \\\\boxed{4}.")
-    '4'
+    >>> boxed_answers("\\boxed{1} and \\boxed{\\boxed{2}}")
+    ['1', '2']
     """
-    return last_boxed(strip_reasoning(response))
+    spans = sorted(_box_spans(text))
+    by_start = dict(spans)
+    outer: list[tuple[int, int]] = []
+    for span in spans:
+        if not outer or span[0] > outer[-1][1]:
+            outer.append(span)
+    return [_unwrap(text, span, by_start) for span in outer]
+
+
+def last_boxed(text: str) -> str | None:
+    """The content of the last ``\\boxed{...}`` or ``\\fbox{...}``, nested boxes unwrapped.
+
+    >>> last_boxed("so x = \\\\boxed{\\\\boxed{\\\\frac{1}{2}}}.")
+    '\\\\frac{1}{2}'
+    >>> last_boxed("no box here") is None
+    True
+    """
+    boxes = boxed_answers(text)
+    if boxes:
+        return boxes[-1]
+    short = list(_SHORT_BOX.finditer(text))  # "\boxed 5", TeX's one-token argument
+    return short[-1].group(1) if short else None
+
+
+_FINAL_LINE = re.compile(
+    r"(?:final\s+answer|the\s+answer\s+is|answer\s*:)\**\s*(?:is\s*)?:?\s*([^\n]*)",
+    re.IGNORECASE)
+_LAST_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
+
+
+def final_answer_line(text: str) -> str | None:
+    """What follows the last "Final answer:" / "The answer is" / "Answer:" on its line.
+
+    >>> final_answer_line("Thus...\\nFinal answer: $12$.")
+    '$12$.'
+    """
+    found = None
+    for m in _FINAL_LINE.finditer(text):
+        found = m
+    if found is None:
+        return None
+    answer = found.group(1).strip().strip("*").strip()
+    return answer or None
+
+
+def extract_answer(response: str, *, bare_numbers: bool = False) -> str | None:
+    r"""The final answer of a response, read outside any leading reasoning block.
+
+    In order: the boxes (several different boxes are returned together, comma-separated, so
+    that the judge sees a hedge or a solution set); else the last final-answer line; else, only
+    if ``bare_numbers``, the last number in the text.
+
+    >>> extract_answer("<think>\\boxed{3}</think>The answer is \\boxed{4}.")
+    '4'
+    >>> extract_answer("So x = \\boxed{1} or x = \\boxed{-2}.")
+    '1, -2'
+    >>> extract_answer("It is 42.") is None, extract_answer("It is 42.", bare_numbers=True)
+    (True, '42')
+    """
+    text = strip_reasoning(response)
+    boxes = list(dict.fromkeys(boxed_answers(text)))
+    if boxes:
+        return ", ".join(boxes)
+    short = last_boxed(text)
+    if short is not None:
+        return short
+    line = final_answer_line(text)
+    if line is not None:
+        return line
+    if bare_numbers:
+        numbers = _LAST_NUMBER.findall(text)
+        return numbers[-1] if numbers else None
+    return None

@@ -1,0 +1,49 @@
+"""Verifiers for the pool tests, in a module the worker processes can import by name."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable
+from typing import Any
+
+from verifiers.base import TwoStage
+from verifiers.verdict import Status, Verdict
+
+
+class EchoVerifier:
+    """A plain verifier: correct when the response equals ``problem.answer``.
+
+    ``"sleep S"`` sleeps S seconds first and ``"raise"`` raises, to test deadlines and errors.
+    """
+
+    def __init__(self, deadline_s: float | None = None) -> None:
+        self.deadline_s = deadline_s
+
+    def verify(self, response: str, problem: Any) -> Verdict:
+        if response.startswith("sleep "):
+            time.sleep(float(response.split()[1]))
+        if response == "raise":
+            raise ValueError("asked to raise")
+        if response.strip() == problem.answer:
+            return Verdict.right(response)
+        return Verdict.incorrect(response, f"{response!r} != {problem.answer!r}")
+
+
+class ParityVerifier(TwoStage):
+    """A two-stage verifier: correct when the last word is an integer of the gold's parity."""
+
+    name = "test-parity"
+
+    def extract(self, response: str, problem: Any) -> str | Verdict:
+        words = response.split()
+        if not words or not words[-1].lstrip("-").isdigit():
+            return Verdict.failed(Status.NO_ANSWER, "no final integer")
+        return words[-1]
+
+    def judge(self, extracted: str, problem: Any) -> Verdict:
+        if int(extracted) % 2 == int(problem.answer) % 2:
+            return Verdict.right(extracted, "same parity")
+        return Verdict.incorrect(extracted, "different parity")
+
+    def cache_key(self, problem: Any) -> Hashable:
+        return int(problem.answer) % 2

@@ -1,0 +1,368 @@
+"""What an answer means, read from its text: :func:`read_value` and the value types.
+
+An answer is read into one of: :class:`Scalar` (a number or expression, exact or a decimal
+approximation), :class:`Collection` (a set, a tuple, or an interval/union), :class:`Equation`,
+:class:`MatrixValue` or :class:`Text`. Some texts mean more than one thing (``25\\%`` is 25 and
+0.25; ``30^\\circ`` is 30 and pi/6; ``(1, 2)`` is a pair and an open interval), so
+:func:`readings` lists every reading and the comparison accepts a match of any of them.
+
+Symbolic parsing goes through ``latex2sympy2_extended`` (math-verify's LaTeX backend) for LaTeX
+and ``sympy.parse_expr`` for plain text, after our own normalisation: that backend alone fails on
+``\\log_e``, ``1.5e3``, ``\\varnothing``, units and degrees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import sympy
+
+from verifiers.math.normalize import normalize, split_top_level, strip_outer, text_form
+from verifiers.math.numbers import Number, parse_number
+
+__all__ = [
+    "Collection",
+    "Equation",
+    "MatrixValue",
+    "Quantity",
+    "Scalar",
+    "Text",
+    "Value",
+    "read_value",
+    "readings",
+]
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A number or expression; ``number`` keeps how a plain number was written."""
+
+    expr: sympy.Expr
+    number: Number | None = None
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Several values: ``kind`` is ``"set"``, ``"tuple"`` or ``"interval"`` (a sympy set)."""
+
+    kind: str
+    items: tuple[Any, ...] = ()
+    interval: sympy.Set | None = None
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``lhs = rhs``."""
+
+    lhs: sympy.Expr
+    rhs: sympy.Expr
+    rhs_value: Any = None
+
+
+@dataclass(frozen=True)
+class MatrixValue:
+    """A matrix or vector, as rows of scalars."""
+
+    rows: tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with a physical unit (a ``pint`` quantity), e.g. ``10 cm``."""
+
+    quantity: Any
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words: compared case- and space-insensitively."""
+
+    text: str
+
+
+Value = Scalar | Collection | Equation | MatrixValue | Quantity | Text
+
+_EMPTY = re.compile(r"^(?:\\varnothing|\\emptyset|\\o|\\O|\\\{\s*\\\}|\{\s*\}|\\set\{\s*\}|"
+                    r"\\text\{\s*\}|empty\s*set|no\s+solutions?|none)$", re.IGNORECASE)
+_INFINITY = re.compile(r"^([+-]?)\s*(?:\\infty|\\inf|oo|inf|infinity|∞)$", re.IGNORECASE)
+_DEGREE = re.compile(r"^(.*?)\s*(?:\^\s*\{?\\circ\}?|°|\\degree|\s+degrees?)$")
+_PERCENT = re.compile(r"^(.*?)\s*(?:\\%|%|\s+percent)$")
+_OR_AND = re.compile(r"\s*(?:\\text\{\s*(?:or|and)\s*\}|\\(?:lor|vee)|\bor\b|\band\b)\s*")
+_VAR_EQ = re.compile(r"^([a-zA-Z](?:_\{?\w+\}?)?|[a-zA-Z]\([a-zA-Z]\))\s*=\s*(.+)$")
+_MATRIX = re.compile(r"^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}$", re.S)
+_PM = re.compile(r"\\pm|±")
+_PLAIN_TEXT_MATH = re.compile(r"^[0-9a-zA-Z_+\-*/^().,\s]*$")
+_PLAIN_FUNCTIONS = frozenset({"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "pi", "e", "E",
+                              "I", "oo", "factorial", "binomial", "abs", "asin", "acos",
+                              "atan", "sinh", "cosh", "tanh"})
+_LETTER = re.compile(r"^\(?([A-Ja-j])\)?$")
+_WORDS = re.compile(r"^[A-Za-z][A-Za-z\s'-]*$")
+
+
+def readings(answer: str) -> list[Value]:
+    """Every plausible reading of ``answer`` (the first is the primary one)."""
+    text = normalize(answer)
+    if not text:
+        return []
+    found: list[Value] = []
+    quantity = _quantity(text)
+    if quantity is not None:  # "10 cm": the quantity first, then the bare number
+        found.append(quantity[0])
+        text = quantity[1]
+    for variant in _variants(text):
+        value = read_value(variant)
+        if value is not None:
+            found.append(value)
+    letter = _LETTER.match(text_form(text))
+    if letter or _WORDS.match(text_form(text) or "0"):
+        found.append(Text(text_form(text)))
+    return found
+
+
+def _quantity(text: str) -> tuple[Quantity, str] | None:
+    """``(quantity, number text)`` when ``text`` is a number with a non-angle unit."""
+    from verifiers.units import parse_quantity, split_unit
+
+    number, unit = split_unit(text)
+    if unit is None:
+        return None
+    quantity = parse_quantity(text)
+    if quantity is None or quantity.dimensionless:
+        return None  # angles are dimensionless for pint: degrees are read in _variants
+    return Quantity(quantity), number
+
+
+def _variants(text: str) -> list[str]:
+    """Alternative spellings: percent as itself and as a fraction, degrees as radians."""
+    m = _PERCENT.match(text)
+    if m and m.group(1):
+        return [m.group(1), f"({m.group(1)})/100"]
+    m = _DEGREE.match(text)
+    if m and m.group(1):
+        return [m.group(1), f"({m.group(1)})*\\pi/180"]
+    return [text]
+
+
+def read_value(text: str) -> Value | None:
+    """The primary meaning of a normalised answer, or None when it cannot be read."""
+    return _read(text, depth=0)
+
+
+def _read(text: str, depth: int) -> Value | None:
+    text = text.strip()
+    if not text or depth > 20:
+        return None
+    number = parse_number(text)
+    if number is not None:
+        return Scalar(sympy.Rational(number.value.numerator, number.value.denominator), number)
+    for reader in (_read_special, _read_list, _read_bracketed, _read_matrix, _read_relation):
+        value = reader(text, depth)
+        if value is not None:
+            return value
+    expr = to_sympy(text)
+    if expr is None:
+        return None
+    return _from_sympy(expr)
+
+
+def _read_special(text: str, depth: int) -> Value | None:
+    if _EMPTY.match(text):
+        return Collection("set", ())
+    m = _INFINITY.match(text)
+    if m:
+        return Scalar(-sympy.oo if m.group(1) == "-" else sympy.oo)
+    if _PM.search(text) and depth < 20:
+        plus, minus = _PM.sub("+", text, count=1), _PM.sub("-", text, count=1)
+        items = tuple(v for v in (_read(plus, depth + 1), _read(minus, depth + 1)) if v)
+        return Collection("set", items) if len(items) == 2 else None
+    return None
+
+
+def _read_list(text: str, depth: int) -> Value | None:
+    parts = split_top_level(_OR_AND.sub(" , ", text)) if _OR_AND.search(text) else (
+        split_top_level(text))
+    if len(parts) < 2:
+        return None
+    items = tuple(_read(_VAR_EQ.sub(r"\2", p), depth + 1) for p in parts)
+    if any(item is None for item in items):
+        return None
+    return Collection("set", items)
+
+
+def _read_bracketed(text: str, depth: int) -> Value | None:
+    outer = strip_outer(text)
+    if outer is None:
+        if "\\cup" in text or "∪" in text:
+            return _read_union(text)
+        return None
+    left, inside, right = outer
+    parts = split_top_level(inside)
+    if left == "{":
+        items = tuple(_read(p, depth + 1) for p in parts)
+        return None if any(i is None for i in items) else Collection("set", items)
+    if len(parts) == 1:
+        return _read(inside, depth + 1) if (left, right) == ("(", ")") else None
+    items = tuple(_read(p, depth + 1) for p in parts)
+    if any(i is None for i in items):
+        return None
+    interval = _interval(left, items, right) if len(items) == 2 else None
+    if (left, right) == ("(", ")"):
+        return Collection("tuple", items, interval)
+    if interval is not None:
+        return Collection("interval", items, interval)
+    return Collection("tuple", items)
+
+
+def _interval(left: str, items: tuple[Any, ...], right: str) -> sympy.Set | None:
+    a, b = items
+    if not (isinstance(a, Scalar) and isinstance(b, Scalar)):
+        return None
+    try:
+        if not (a.expr.is_real or a.expr.is_infinite) or not (b.expr.is_real or b.expr.is_infinite):
+            return None
+        if bool(a.expr > b.expr):
+            return None
+        return sympy.Interval(a.expr, b.expr, left_open=left == "(", right_open=right == ")")
+    except TypeError:
+        return None
+
+
+def _read_union(text: str) -> Value | None:
+    pieces = re.split(r"\\cup|∪", text)
+    sets = []
+    for piece in pieces:
+        value = _read(piece.strip(), 1)
+        if isinstance(value, Collection) and value.interval is not None:
+            sets.append(value.interval)
+        elif isinstance(value, Collection) and value.kind == "set":
+            sets.append(sympy.FiniteSet(*(v.expr for v in value.items if isinstance(v, Scalar))))
+        else:
+            return None
+    return Collection("interval", (), sympy.Union(*sets))
+
+
+def _read_matrix(text: str, depth: int) -> Value | None:
+    m = _MATRIX.match(text)
+    if m is None:
+        return None
+    rows = []
+    for row in re.split(r"\\\\", m.group(2)):
+        if not row.strip():
+            continue
+        cells = tuple(_read(cell, depth + 1) for cell in row.split("&"))
+        if any(c is None for c in cells):
+            return None
+        rows.append(cells)
+    return MatrixValue(tuple(rows)) if rows else None
+
+
+def _read_relation(text: str, depth: int) -> Value | None:
+    if text.count("=") == 1 and not re.search(r"[<>]=|\\[lg]eq?|\\neq", text):
+        lhs_text, rhs_text = (s.strip() for s in text.split("="))
+        lhs, rhs = to_sympy(lhs_text), to_sympy(rhs_text)
+        if lhs is None or rhs is None:
+            return None
+        rhs_value = _read(rhs_text, depth + 1) if _VAR_EQ.match(text) else None
+        return Equation(lhs, rhs, rhs_value)
+    if re.search(r"<|>|\\le|\\ge|\\leq|\\geq|≤|≥", text):
+        expr = to_sympy(text)
+        if expr is None:
+            return None
+        try:
+            symbols = list(expr.free_symbols)
+            if len(symbols) != 1:
+                return None
+            return Collection("interval", (), expr.as_set())
+        except Exception:  # noqa: BLE001 - sympy raises many kinds of errors here
+            return None
+    return None
+
+
+def _from_sympy(expr: Any) -> Value | None:
+    if isinstance(expr, sympy.Set):
+        if isinstance(expr, sympy.FiniteSet):
+            return Collection("set", tuple(Scalar(e) for e in expr.args))
+        return Collection("interval", (), expr)
+    if isinstance(expr, sympy.MatrixBase):
+        return MatrixValue(tuple(tuple(Scalar(expr[i, j]) for j in range(expr.cols))
+                                 for i in range(expr.rows)))
+    if isinstance(expr, sympy.Eq):
+        return Equation(expr.lhs, expr.rhs)
+    if isinstance(expr, sympy.Expr):
+        return Scalar(_complex_i(expr))
+    return None
+
+
+def _complex_i(expr: sympy.Expr) -> sympy.Expr:
+    i = sympy.Symbol("i")
+    return expr.subs(i, sympy.I) if i in expr.free_symbols else expr
+
+
+_LATEX_FIXES = (
+    (re.compile(r"\\log_\{?e\}?"), r"\\ln "),
+    (re.compile(r"\\exp\s*\{([^{}]*)\}"), r"e^{\1}"),
+)
+
+
+@lru_cache(maxsize=8192)
+def to_sympy(text: str) -> Any:
+    r"""A sympy object for a LaTeX or plain-text expression, or None.
+
+    >>> to_sympy("\\frac{\\sqrt{2}}{2}")
+    sqrt(2)/2
+    >>> to_sympy("sqrt(2)/2")
+    sqrt(2)/2
+    """
+    if _PLAIN_TEXT_MATH.match(text) and ("**" in text or re.search(r"[a-z]{2,}\(", text)):
+        plain = _plain_to_sympy(text)
+        if plain is not None:
+            return plain
+    return _latex_to_sympy(text)
+
+
+def _latex_to_sympy(text: str) -> Any:
+    from latex2sympy2_extended import latex2sympy
+
+    for pattern, replacement in _LATEX_FIXES:
+        text = pattern.sub(replacement, text)
+    text = _exact_decimals(text)
+    try:
+        result = latex2sympy(text)
+    except Exception:  # noqa: BLE001 - the parser raises anything on bad LaTeX
+        return None
+    return result if isinstance(result, (sympy.Basic, sympy.MatrixBase)) else None
+
+
+def _exact_decimals(text: str) -> str:
+    """Write decimals as exact fractions so sympy never rounds them."""
+    def exact(m: re.Match[str]) -> str:
+        value = Fraction(m.group())
+        return f"\\frac{{{value.numerator}}}{{{value.denominator}}}" if value.denominator > 1 \
+            else str(value.numerator)
+
+    return re.sub(r"(?<![\d.])\d+\.\d+(?![\d.])", lambda m: "{" + exact(m) + "}", text)
+
+
+def _plain_to_sympy(text: str) -> Any:
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        implicit_multiplication_application,
+        parse_expr,
+        standard_transformations,
+    )
+
+    # parse_expr evaluates Python: only identifiers that are known functions or single letters
+    names = set(re.findall(r"[A-Za-z_]\w*", text))
+    if any(n not in _PLAIN_FUNCTIONS and len(n) > 1 for n in names) or "__" in text:
+        return None
+    local = {"ln": sympy.log, "e": sympy.E}
+    transformations = (*standard_transformations, implicit_multiplication_application,
+                       convert_xor)
+    try:
+        return parse_expr(text, local_dict=local, transformations=transformations)
+    except Exception:  # noqa: BLE001 - a parse failure is just "not plain text"
+        return None

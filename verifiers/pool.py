@@ -1,0 +1,330 @@
+"""Parallel verification under a hard deadline: :class:`VerifierPool`, :class:`PoolStats`.
+
+A trainer grades thousands of responses per step; some answers (``9^{9^{9^{9}}}``) would make a
+symbolic comparison run for hours. The pool spreads judgements over ``workers`` persistent
+:class:`~verifiers.deadline.DeadlineWorker` processes, kills and replaces any that overruns its
+deadline (the item gets a ``timeout`` Verdict), and caches judgements so that repeated answers,
+common within a GRPO group, are judged once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import queue
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from verifiers import registry
+from verifiers.base import DEFAULT_DEADLINE_S, TwoStage, judge_guarded
+from verifiers.deadline import DeadlineExceeded, DeadlineWorker, WorkerCrashed
+from verifiers.verdict import Status, Verdict
+
+__all__ = ["DEFAULT_PRELOAD", "PoolStats", "VerifierPool"]
+
+#: Modules every worker imports once at start (the judging code of the built-in verifiers).
+DEFAULT_PRELOAD: tuple[str, ...] = ("verifiers.math.compare",)
+
+VerifierLike = str | registry.Verifier
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    """Counts since the pool was made.
+
+    Attributes:
+        verified: Verdicts returned.
+        cache_hits: Verdicts served without judging (cached, or a repeat within one batch).
+        timeouts: Verdicts with status ``timeout`` (each one killed and replaced a worker).
+        errors: Verdicts with status ``error`` (crashed workers, exceptions in verifiers).
+        restarts: Worker processes replaced after an overrun or a crash.
+    """
+
+    verified: int = 0
+    cache_hits: int = 0
+    timeouts: int = 0
+    errors: int = 0
+    restarts: int = 0
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One call to run on a worker, and what its Verdict needs from the caller."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    deadline_s: float
+    extracted: str | None = None
+    key: Hashable | None = None
+
+
+class _LRUCache:
+    """A thread-safe mapping that forgets the least recently used entry beyond ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[Hashable, Verdict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Verdict | None:
+        with self._lock:
+            verdict = self._data.get(key)
+            if verdict is not None:
+                self._data.move_to_end(key)
+            return verdict
+
+    def put(self, key: Hashable, verdict: Verdict) -> None:
+        if self._size <= 0:
+            return
+        with self._lock:
+            self._data[key] = verdict
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+
+class VerifierPool:
+    """Grade responses in ``workers`` processes, each item under a hard deadline.
+
+    Works from any thread (calls share the workers) and from asyncio (:meth:`averify`,
+    :meth:`averify_batch`). ``verifier`` is a name for :func:`verifiers.get` (built-ins and the
+    ``guide_rl.verifiers`` entry-point group) or a verifier object. A
+    :class:`~verifiers.base.TwoStage` verifier extracts in the calling thread, and only the
+    judgement travels to a worker, cached by (verifier, ``cache_key(problem)``, extracted answer);
+    any other verifier runs its whole ``verify`` on a worker, uncached (it must be picklable).
+
+    Deadline rule: ``deadline_s`` given to the pool applies to every item; left as None, each
+    verifier's own ``deadline_s`` applies, else 5 s.
+
+    Args:
+        workers: Worker processes (default ``os.cpu_count()``, at least 1).
+        deadline_s: Seconds one judgement may take (see the rule above).
+        cache_size: Judgements kept (least recently used dropped first); 0 disables the cache.
+        preload: Modules each worker imports at start, so no call pays for the import.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> with VerifierPool(workers=2) as pool:
+        ...     verdicts = pool.verify_batch(["\\\\boxed{4}", "\\\\boxed{5}", "I give up"],
+        ...                                  SimpleNamespace(answer="4"), verifier="math")
+        ...     [v.status.value for v in verdicts], pool.stats.verified
+        (['correct', 'incorrect', 'no_answer'], 3)
+    """
+
+    def __init__(self, workers: int | None = None, *, deadline_s: float | None = None,
+                 cache_size: int = 100_000, preload: Sequence[str] = DEFAULT_PRELOAD) -> None:
+        workers = max(1, os.cpu_count() or 2) if workers is None else workers
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers!r}")
+        if deadline_s is not None and not deadline_s > 0:
+            raise ValueError(f"deadline_s must be positive, got {deadline_s!r}")
+        self.deadline_s = deadline_s
+        self._workers = [DeadlineWorker(preload) for _ in range(workers)]
+        self._idle: queue.SimpleQueue[DeadlineWorker] = queue.SimpleQueue()
+        for worker in self._workers:
+            self._idle.put(worker)
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="verifier-pool")
+        self._cache = _LRUCache(cache_size)
+        self._named: dict[str, registry.Verifier] = {}
+        self._counts = dict.fromkeys(("verified", "cache_hits", "timeouts", "errors"), 0)
+        self._lock = threading.Lock()
+        self._closed = False
+        self._finalizer = weakref.finalize(self, _shutdown, self._executor, self._workers)
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def verify(self, response: str, problem: Any, verifier: VerifierLike = "math") -> Verdict:
+        """Grade one response (in a worker, under the deadline)."""
+        return self.verify_batch([response], [problem], verifier)[0]
+
+    def verify_batch(self, responses: Sequence[str], problems: Any,
+                     verifier: VerifierLike = "math") -> list[Verdict]:
+        """Grade ``responses`` in parallel; Verdicts come back in input order.
+
+        ``problems`` is one problem for all responses or a sequence of the same length.
+        """
+        self._check_open()
+        chosen = self._resolve(verifier)
+        responses = list(responses)
+        pairs = zip(responses, _broadcast(problems, len(responses)), strict=True)
+        prepared = [self._prepare(chosen, response, problem) for response, problem in pairs]
+        results = self._judge_all(prepared)
+        self._record(results)
+        return results
+
+    async def averify(self, response: str, problem: Any,
+                      verifier: VerifierLike = "math") -> Verdict:
+        """:meth:`verify` in a thread, leaving the event loop free."""
+        return await asyncio.to_thread(self.verify, response, problem, verifier)
+
+    async def averify_batch(self, responses: Sequence[str], problems: Any,
+                            verifier: VerifierLike = "math") -> list[Verdict]:
+        """:meth:`verify_batch` in a thread, leaving the event loop free."""
+        return await asyncio.to_thread(self.verify_batch, responses, problems, verifier)
+
+    def warm_up(self) -> VerifierPool:
+        """Start every worker now and wait until all are ready (else they start on first use)."""
+        self._check_open()
+        list(self._executor.map(lambda w: w.call(int, "0", timeout=60.0), self._workers))
+        return self
+
+    @property
+    def stats(self) -> PoolStats:
+        """Counts of verdicts, cache hits, timeouts, errors and worker restarts."""
+        with self._lock:
+            counts = dict(self._counts)
+        return PoolStats(**counts, restarts=sum(w.restarts for w in self._workers))
+
+    def close(self) -> None:
+        """Stop the workers and their threads. Safe to call twice."""
+        self._closed = True
+        self._finalizer()
+
+    def __enter__(self) -> VerifierPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"VerifierPool(workers={len(self._workers)}, deadline_s={self.deadline_s}, {state})"
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("VerifierPool is closed")
+
+    def _resolve(self, verifier: VerifierLike) -> registry.Verifier:
+        if not isinstance(verifier, str):
+            return verifier
+        with self._lock:
+            if verifier not in self._named:
+                self._named[verifier] = registry.get(verifier)
+            return self._named[verifier]
+
+    def _deadline_for(self, verifier: registry.Verifier) -> float:
+        if self.deadline_s is not None:
+            return self.deadline_s
+        return getattr(verifier, "deadline_s", None) or DEFAULT_DEADLINE_S
+
+    def _prepare(self, verifier: registry.Verifier, response: str,
+                 problem: Any) -> tuple[float, Verdict | _Job]:
+        """(start time, the final Verdict or the job that will produce it)."""
+        started = time.perf_counter()
+        if not isinstance(response, str):
+            reason = f"response must be str, got {type(response).__name__}"
+            return started, Verdict.failed(Status.ERROR, reason)
+        if not isinstance(verifier, TwoStage):
+            return started, _Job(verifier.verify, (response, problem), self._deadline_for(verifier))
+        try:
+            return started, self._prepare_two_stage(verifier, response, problem)
+        except Exception as exc:  # noqa: BLE001 - a verifier bug must not crash the trainer
+            return started, Verdict.failed(Status.ERROR, f"could not extract: {exc!r}"[:300])
+
+    def _prepare_two_stage(self, verifier: TwoStage, response: str,
+                           problem: Any) -> Verdict | _Job:
+        extracted = verifier.extract(response, problem)
+        if isinstance(extracted, Verdict):
+            return extracted
+        key = (verifier.name, _config(verifier), verifier.cache_key(problem), extracted)
+        cached = self._cache.get(key)
+        if cached is not None:
+            with self._lock:
+                self._counts["cache_hits"] += 1
+            return cached
+        args = (verifier, extracted, verifier.portable(problem))
+        return _Job(judge_guarded, args, self._deadline_for(verifier), extracted, key)
+
+    def _judge_all(self, prepared: list[tuple[float, Verdict | _Job]]) -> list[Verdict]:
+        """Run each distinct job once (in parallel when there are several), in input order."""
+        jobs = [item for _, item in prepared if isinstance(item, _Job)]
+        unique: dict[Hashable, _Job] = {}
+        for job in jobs:
+            unique.setdefault(_job_id(job), job)
+        with self._lock:
+            self._counts["cache_hits"] += len(jobs) - len(unique)  # repeats within the batch
+        if len(unique) == 1:
+            done = {k: self._run(job) for k, job in unique.items()}
+        else:
+            futures = {k: self._executor.submit(self._run, job) for k, job in unique.items()}
+            done = {k: future.result() for k, future in futures.items()}
+        return [self._finish(started, item, done) for started, item in prepared]
+
+    def _finish(self, started: float, item: Verdict | _Job,
+                done: dict[Hashable, tuple[Verdict, float]]) -> Verdict:
+        if isinstance(item, Verdict):
+            return item.with_elapsed(time.perf_counter() - started)
+        verdict, finished = done[_job_id(item)]
+        return verdict.with_elapsed(finished - started)
+
+    def _run(self, job: _Job) -> tuple[Verdict, float]:
+        """Run ``job`` on an idle worker: (its Verdict, when it finished)."""
+        worker = self._idle.get()
+        try:
+            verdict, cacheable = _call(worker, job)
+        finally:
+            self._idle.put(worker)
+        if cacheable and job.key is not None:
+            self._cache.put(job.key, verdict)
+        return verdict, time.perf_counter()
+
+    def _record(self, results: list[Verdict]) -> None:
+        with self._lock:
+            self._counts["verified"] += len(results)
+            for verdict in results:
+                if verdict.status is Status.TIMEOUT:
+                    self._counts["timeouts"] += 1
+                elif verdict.status is Status.ERROR:
+                    self._counts["errors"] += 1
+
+
+def _call(worker: DeadlineWorker, job: _Job) -> tuple[Verdict, bool]:
+    """``job`` on ``worker`` as (Verdict, whether the Verdict may be cached)."""
+    try:
+        verdict = worker.call(job.fn, *job.args, timeout=job.deadline_s)
+    except DeadlineExceeded:
+        reason = f"verification exceeded the {job.deadline_s:g} s deadline"
+        return Verdict.failed(Status.TIMEOUT, reason, job.extracted), False
+    except WorkerCrashed as exc:
+        return Verdict.failed(Status.ERROR, str(exc), job.extracted), False
+    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable problem, a verifier bug
+        reason = f"could not verify: {exc!r}"[:300]
+        return Verdict.failed(Status.ERROR, reason, job.extracted), False
+    if not isinstance(verdict, Verdict):
+        reason = f"verifier returned {type(verdict).__name__}, not a Verdict"
+        return Verdict.failed(Status.ERROR, reason, job.extracted), False
+    return verdict, True
+
+
+def _job_id(job: _Job) -> Hashable:
+    """Jobs with equal ids give equal Verdicts: the cache key, else the job itself."""
+    return job.key if job.key is not None else id(job)
+
+
+def _config(verifier: TwoStage) -> str:
+    """The verifier's type and settings, so differently configured verifiers never share."""
+    settings = sorted(getattr(verifier, "__dict__", {}).items())
+    return f"{type(verifier).__module__}.{type(verifier).__qualname__}{settings!r}"
+
+
+def _broadcast(problems: Any, n: int) -> Sequence[Any]:
+    """``problems`` as one problem per response."""
+    if isinstance(problems, Sequence) and not isinstance(problems, (str, bytes)):
+        if len(problems) != n:
+            raise ValueError(f"got {n} responses but {len(problems)} problems")
+        return problems
+    return [problems] * n
+
+
+def _shutdown(executor: ThreadPoolExecutor, workers: list[DeadlineWorker]) -> None:
+    executor.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.close()
