@@ -107,22 +107,33 @@ def last_boxed(text: str) -> str | None:
 _FINAL_LINE = re.compile(
     r"(?:final\s+answer|the\s+answer\s+is|answer\s*:)\**\s*(?:is\s*)?:?\s*([^\n]*)",
     re.IGNORECASE)
+_INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])|\.$")
 _LAST_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 
 
 def final_answer_line(text: str) -> str | None:
     """What follows the last "Final answer:" / "The answer is" / "Answer:" on its line.
 
-    >>> final_answer_line("Thus...\\nFinal answer: $12$.")
-    '$12$.'
+    >>> final_answer_line("Thus...\\nFinal answer: $12$. I hope it is correct.")
+    '12'
     """
     found = None
     for m in _FINAL_LINE.finditer(text):
         found = m
     if found is None:
         return None
-    answer = found.group(1).strip().strip("*").strip()
-    return answer or None
+    answer = found.group(1)
+    nested = final_answer_line(answer) if len(answer) < len(text) else None
+    answer = nested if nested is not None else answer  # "Final Answer: The final answer is $x$"
+    maths = list(_INLINE_MATH.finditer(answer))
+    if len(maths) == 1:  # "$12$. I hope it is correct." -> the math
+        return (maths[0].group(1) or maths[0].group(2)).strip() or None
+    if maths:  # "$7$ or $8$" -> "7 or 8": several pieces of math stay together
+        joined = answer[maths[0].start():maths[-1].end()]
+        return re.sub(r"\$|\\\(|\\\)", "", joined).strip() or None
+    answer = _SENTENCE_END.split(answer, maxsplit=1)[0]
+    return answer.strip().strip("*").strip() or None
 
 
 def extract_answer(response: str, *, bare_numbers: bool = False) -> str | None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["normalize", "split_top_level", "strip_outer", "text_form"]
+__all__ = ["normalize", "split_top_level", "strip_outer", "text_form", "unwrap_text"]
 
-_SPACING = re.compile(r"\\[,;:! ]|\\quad|\\qquad|~|\\displaystyle|\\textstyle")
+_SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\quad|\\qquad|~|\\displaystyle|\\textstyle")
+_KEYWORDS = re.compile(r"\\(?:text|mathrm|textbf)\s*\{\s*(or|and|percent|degrees?|infinity|"
+                       r"no\s+solutions?|none|empty\s+set)\s*\}", re.IGNORECASE)
 _SIZED = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?(?![a-zA-Z])")
 _TEXT_WRAPPERS = re.compile(
     r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
@@ -28,7 +30,8 @@ def _strip_math_delimiters(text: str) -> str:
     return text
 
 
-def _unwrap_text(text: str) -> str:
+def unwrap_text(text: str) -> str:
+    r"""``\\text{...}`` and similar wrappers replaced by their content."""
     previous = None
     while previous != text:
         previous, text = text, _TEXT_WRAPPERS.sub(r" \1 ", text)
@@ -59,6 +62,7 @@ def normalize(answer: str) -> str:
     text = _TRAILING.sub("", _strip_math_delimiters(_TRAILING.sub("", text)))
     text = _LEADING_WORDS.sub("", text)
     text = _SIZED.sub("", text)
+    text = _KEYWORDS.sub(r" \1 ", text)
     text = _DFRAC.sub("\\\\frac", text)
     text = _join_thousands(text)
     text = _SPACING.sub(" ", text)
@@ -72,9 +76,11 @@ def text_form(answer: str) -> str:
 
     >>> text_form("\\text{Monday}") == text_form(" monday ")
     True
+    >>> text_form("\\{\\emptyset\\}") == text_form("\\emptyset")
+    False
     """
-    text = _unwrap_text(normalize(answer)).lower()
-    return re.sub(r"[\s{}$*\\]|\.$", "", text)
+    text = unwrap_text(normalize(answer)).lower()
+    return re.sub(r"[\s$*]|\.$", "", text)
 
 
 _PAIRS = {"(": ")", "[": "]", "{": "}"}

@@ -21,7 +21,13 @@ from typing import Any
 
 import sympy
 
-from verifiers.math.normalize import normalize, split_top_level, strip_outer, text_form
+from verifiers.math.normalize import (
+    normalize,
+    split_top_level,
+    strip_outer,
+    text_form,
+    unwrap_text,
+)
 from verifiers.math.numbers import Number, parse_number
 
 __all__ = [
@@ -86,7 +92,7 @@ class Text:
 
 Value = Scalar | Collection | Equation | MatrixValue | Quantity | Text
 
-_EMPTY = re.compile(r"^(?:\\varnothing|\\emptyset|\\o|\\O|\\\{\s*\\\}|\{\s*\}|\\set\{\s*\}|"
+_EMPTY = re.compile(r"^(?:\\varnothing|\\emptyset|∅|\\o|\\O|\\\{\s*\\\}|\{\s*\}|\\set\{\s*\}|"
                     r"\\text\{\s*\}|empty\s*set|no\s+solutions?|none)$", re.IGNORECASE)
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\infty|\\inf|oo|inf|infinity|∞)$", re.IGNORECASE)
 _DEGREE = re.compile(r"^(.*?)\s*(?:\^\s*\{?\\circ\}?|°|\\degree|\s+degrees?)$")
@@ -99,7 +105,10 @@ _PLAIN_TEXT_MATH = re.compile(r"^[0-9a-zA-Z_+\-*/^().,\s]*$")
 _PLAIN_FUNCTIONS = frozenset({"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "pi", "e", "E",
                               "I", "oo", "factorial", "binomial", "abs", "asin", "acos",
                               "atan", "sinh", "cosh", "tanh"})
-_LETTER = re.compile(r"^\(?([A-Ja-j])\)?$")
+_LETTER = re.compile(r"^\(?([A-Ja-j])\)?(?:$|[\s:.]|\\text)")
+_VARIABLES = re.compile(r"^\(\s*[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\)$")
+_MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in|∈)\s*(.+)$")
+_PLAIN_NAMES = re.compile(r"\b(?:pi|sqrt|exp|log|ln|sin|cos|tan|oo)\b|\*\*")
 _WORDS = re.compile(r"^[A-Za-z][A-Za-z\s'-]*$")
 
 
@@ -117,8 +126,10 @@ def readings(answer: str) -> list[Value]:
         value = read_value(variant)
         if value is not None:
             found.append(value)
-    letter = _LETTER.match(text_form(text))
-    if letter or _WORDS.match(text_form(text) or "0"):
+    letter = _LETTER.match(unwrap_text(text).strip())
+    if letter:
+        found.append(Text(letter.group(1).lower()))
+    elif _WORDS.match(text_form(text) or "0"):
         found.append(Text(text_form(text)))
     return found
 
@@ -190,6 +201,9 @@ def _read_list(text: str, depth: int) -> Value | None:
     items = tuple(_read(_VAR_EQ.sub(r"\2", p), depth + 1) for p in parts)
     if any(item is None for item in items):
         return None
+    if all(isinstance(i, Collection) and i.interval is not None for i in items):
+        # "x < -2 or x > 2": a union of the pieces
+        return Collection("interval", (), sympy.Union(*(i.interval for i in items)))
     return Collection("set", items)
 
 
@@ -261,6 +275,11 @@ def _read_matrix(text: str, depth: int) -> Value | None:
 
 
 def _read_relation(text: str, depth: int) -> Value | None:
+    member = _MEMBER.match(text)
+    if member:  # "x \in [0, 1]"
+        return _read(member.group(1), depth + 1)
+    if text.count("=") == 1 and _VARIABLES.match(text.split("=")[0].strip()):
+        return _read(text.split("=")[1], depth + 1)  # "(x, y) = (1, 2)"
     if text.count("=") == 1 and not re.search(r"[<>]=|\\[lg]eq?|\\neq", text):
         lhs_text, rhs_text = (s.strip() for s in text.split("="))
         lhs, rhs = to_sympy(lhs_text), to_sympy(rhs_text)
@@ -287,6 +306,8 @@ def _from_sympy(expr: Any) -> Value | None:
         if isinstance(expr, sympy.FiniteSet):
             return Collection("set", tuple(Scalar(e) for e in expr.args))
         return Collection("interval", (), expr)
+    if isinstance(expr, sympy.MatrixExpr):
+        expr = expr.doit()  # "2\begin{pmatrix}...": a scalar times a matrix
     if isinstance(expr, sympy.MatrixBase):
         return MatrixValue(tuple(tuple(Scalar(expr[i, j]) for j in range(expr.cols))
                                  for i in range(expr.rows)))
@@ -317,7 +338,7 @@ def to_sympy(text: str) -> Any:
     >>> to_sympy("sqrt(2)/2")
     sqrt(2)/2
     """
-    if _PLAIN_TEXT_MATH.match(text) and ("**" in text or re.search(r"[a-z]{2,}\(", text)):
+    if _PLAIN_TEXT_MATH.match(text) and _PLAIN_NAMES.search(text):
         plain = _plain_to_sympy(text)
         if plain is not None:
             return plain
