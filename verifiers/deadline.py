@@ -35,13 +35,54 @@ class WorkerCrashed(RuntimeError):
     """The worker process died during the call (for example killed by the OOM killer)."""
 
 
+class _Child:
+    """One worker process: its pipes, its lifeline, and whether it said it is ready."""
+
+    def __init__(self, preload: tuple[str, ...]) -> None:
+        parent_end, child_end = _pipe_pair()
+        lifeline_r, self.lifeline_w = os.pipe()
+        cmd = [sys.executable, "-m", "verifiers._worker_main",
+               str(child_end[0]), str(child_end[1]), str(lifeline_r), str(os.getpid()),
+               "1" if threading.current_thread() is threading.main_thread() else "0",
+               *preload]
+        self.proc = subprocess.Popen(
+            cmd, pass_fds=(*child_end, lifeline_r), stdin=subprocess.DEVNULL,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"), close_fds=True)
+        for fd in (*child_end, lifeline_r):
+            os.close(fd)
+        self.conn: Connection = parent_end
+        self.ready = False
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait_ready(self) -> None:
+        """Block until the child has imported its modules (not part of any call's deadline)."""
+        if self.ready:
+            return
+        if not self.conn.poll(_STARTUP_TIMEOUT_S):
+            raise WorkerCrashed(f"worker did not start within {_STARTUP_TIMEOUT_S:g} s")
+        try:
+            self.conn.recv()
+        except (EOFError, OSError):
+            raise WorkerCrashed("worker died while starting") from None
+        self.ready = True
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.conn.close()
+        os.close(self.lifeline_w)
+
+
 class DeadlineWorker:
     """A persistent child process that runs picklable callables with a hard deadline.
 
     The child imports ``preload`` once, so a call costs a pipe round trip, not an interpreter
-    start. A call that overruns its deadline gets the child killed and a fresh one started at
-    once, so the next call does not pay for the replacement's start-up inside its own deadline.
-    The child exits when this process dies, from any thread, so nothing is orphaned.
+    start. A call that overruns its deadline gets the child killed; a spare child, started in
+    advance, takes over at once, so the next call does not wait for a replacement to start.
+    The children exit when this process dies, from any thread, so nothing is orphaned.
     Calls from several threads are serialised.
 
     Example:
@@ -55,15 +96,19 @@ class DeadlineWorker:
         >>> w.close()
     """
 
-    def __init__(self, preload: Sequence[str] = ()) -> None:
+    def __init__(self, preload: Sequence[str] = (), *, spare: bool = True) -> None:
         self._preload = tuple(preload)
+        self._keep_spare = spare
         self._lock = threading.Lock()
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._conn: Connection | None = None
-        self._ready = False
+        self._children: dict[str, _Child | None] = {"current": None, "spare": None}
         self._closed = False
         self.restarts = 0
-        weakref.finalize(self, DeadlineWorker._kill, self.__dict__)
+        weakref.finalize(self, DeadlineWorker._kill_all, self._children)
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live children (the current one and the spare)."""
+        return [c.proc.pid for c in self._children.values() if c is not None and c.alive()]
 
     def call(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
         """Return ``fn(*args)`` computed in the child, or raise within ``timeout`` seconds.
@@ -76,25 +121,25 @@ class DeadlineWorker:
         with self._lock:
             if self._closed:
                 raise RuntimeError("DeadlineWorker is closed")
-            conn = self._ensure_ready()
+            conn = self._ready_child().conn
             conn.send((fn, args))
             if not conn.poll(timeout):
-                self._restart()
+                self._replace()
                 raise DeadlineExceeded(f"call exceeded its {timeout:g} s deadline")
             try:
                 ok, value = conn.recv()
             except (EOFError, OSError) as exc:
-                self._restart()
+                self._replace()
                 raise WorkerCrashed(f"worker died during the call: {exc!r}") from None
         if not ok:
             raise value
         return value
 
     def close(self) -> None:
-        """Stop the child. Safe to call twice."""
+        """Stop the children. Safe to call twice."""
         with self._lock:
             self._closed = True
-            DeadlineWorker._kill(self.__dict__)
+            DeadlineWorker._kill_all(self._children)
 
     def __enter__(self) -> DeadlineWorker:
         return self
@@ -104,58 +149,39 @@ class DeadlineWorker:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _ensure_ready(self) -> Connection:
-        if self._proc is None or self._proc.poll() is not None:
-            self._start()
-        assert self._conn is not None
-        if not self._ready:
-            if not self._conn.poll(_STARTUP_TIMEOUT_S):
-                self._restart()
-                raise WorkerCrashed(f"worker did not start within {_STARTUP_TIMEOUT_S:g} s")
-            try:
-                self._conn.recv()
-            except (EOFError, OSError):
-                self._restart()
-                raise WorkerCrashed("worker died while starting") from None
-            self._ready = True
-        return self._conn
+    def _ready_child(self) -> _Child:
+        child = self._children["current"]
+        if child is None or not child.alive():
+            if child is not None:
+                self._replace()
+            else:
+                self._children["current"] = _Child(self._preload)
+            child = self._children["current"]
+        assert child is not None
+        try:
+            child.wait_ready()
+        except WorkerCrashed:
+            self._replace()
+            raise
+        return child
 
-    def _start(self) -> None:
-        parent_end, child_end = _pipe_pair()
-        lifeline_r, lifeline_w = os.pipe()
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        cmd = [sys.executable, "-m", "verifiers._worker_main",
-               str(child_end[0]), str(child_end[1]), str(lifeline_r), str(os.getpid()),
-               "1" if threading.current_thread() is threading.main_thread() else "0",
-               *self._preload]
-        self._proc = subprocess.Popen(
-            cmd, pass_fds=(*child_end, lifeline_r), stdin=subprocess.DEVNULL, env=env,
-            close_fds=True)
-        for fd in (*child_end, lifeline_r):
-            os.close(fd)
-        self._lifeline_w = lifeline_w
-        self._conn = parent_end
-        self._ready = False
-
-    def _restart(self) -> None:
-        DeadlineWorker._kill(self.__dict__)
-        self.restarts += 1
-        if not self._closed:
-            self._start()
+    def _replace(self) -> None:
+        """Kill the current child; the spare (or a new child) takes over; a new spare starts."""
+        current = self._children["current"]
+        if current is not None:
+            current.kill()
+            self.restarts += 1
+        spare = self._children["spare"]
+        self._children["current"] = spare if spare is not None and spare.alive() else _Child(
+            self._preload)
+        self._children["spare"] = _Child(self._preload) if self._keep_spare else None
 
     @staticmethod
-    def _kill(state: dict[str, Any]) -> None:
-        proc, conn = state.get("_proc"), state.get("_conn")
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if conn is not None:
-            conn.close()
-        lifeline = state.pop("_lifeline_w", None)
-        if lifeline is not None:
-            os.close(lifeline)
-        state["_proc"] = state["_conn"] = None
-        state["_ready"] = False
+    def _kill_all(children: dict[str, _Child | None]) -> None:
+        for name, child in children.items():
+            if child is not None:
+                child.kill()
+            children[name] = None
 
 
 def _pipe_pair() -> tuple[Connection, tuple[int, int]]:

@@ -29,7 +29,7 @@ from verifiers.verdict import Status, Verdict
 __all__ = ["DEFAULT_PRELOAD", "PoolStats", "VerifierPool"]
 
 #: Modules every worker imports once at start (the judging code of the built-in verifiers).
-DEFAULT_PRELOAD: tuple[str, ...] = ("verifiers.math.compare",)
+DEFAULT_PRELOAD: tuple[str, ...] = ("verifiers.math.warmup",)
 
 VerifierLike = str | registry.Verifier
 

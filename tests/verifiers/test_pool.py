@@ -37,7 +37,7 @@ def _alive(pid: int) -> bool:
 
 
 def _pids(pool: VerifierPool) -> list[int]:
-    return [w._proc.pid for w in pool._workers if w._proc is not None]
+    return [pid for w in pool._workers for pid in w.pids]
 
 
 def _env_with_helpers() -> dict[str, str]:
@@ -239,7 +239,7 @@ from types import SimpleNamespace
 from _pool_helpers import EchoVerifier
 from verifiers import VerifierPool
 pool = VerifierPool(workers=2, deadline_s=600).warm_up()
-print(*[w._proc.pid for w in pool._workers], flush=True)
+print(*[pid for w in pool._workers for pid in w.pids], flush=True)
 pool.verify_batch(["sleep 600", "sleep 600"], SimpleNamespace(answer="x"), EchoVerifier())
 """
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,

@@ -52,6 +52,8 @@ def normalize(answer: str) -> str:
     '(1, 2)'
     >>> normalize("**1{,}000{,}000**")
     '1000000'
+    >>> normalize("{{x + 1}}")
+    'x + 1'
     >>> normalize("\\dfrac{1}{2}")
     '\\frac{1}{2}'
     """
@@ -68,7 +70,10 @@ def normalize(answer: str) -> str:
     text = _SPACING.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s*([)\]}])", r"\1", re.sub(r"([(\[{])\s*", r"\1", text))
-    return _strip_math_delimiters(text)
+    text = _strip_math_delimiters(text)
+    while text.startswith("{") and text.endswith("}") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()  # "{x+1}": grouping braces around the whole answer
+    return text
 
 
 def text_form(answer: str) -> str:

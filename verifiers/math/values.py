@@ -21,6 +21,7 @@ from typing import Any
 
 import sympy
 
+from verifiers.math.fastlatex import Unsupported, parse_latex
 from verifiers.math.normalize import (
     normalize,
     split_top_level,
@@ -342,7 +343,12 @@ def to_sympy(text: str) -> Any:
         plain = _plain_to_sympy(text)
         if plain is not None:
             return plain
-    return _latex_to_sympy(text)
+    try:
+        return _complex_i(parse_latex(text))
+    except Unsupported:
+        return _latex_to_sympy(text)
+    except (ValueError, TypeError, ZeroDivisionError, RecursionError):
+        return None
 
 
 def _latex_to_sympy(text: str) -> Any:

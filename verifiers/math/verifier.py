@@ -32,7 +32,7 @@ class MathVerifier(TwoStage):
     """
 
     name = "math"
-    worker_preload = ("verifiers.math.compare",)
+    worker_preload = ("verifiers.math.warmup",)
 
     def extract(self, response: str, problem: Any) -> str | Verdict:
         """The last boxed answer outside any reasoning block."""
