@@ -20,6 +20,7 @@ ENTRY_POINT_GROUP = "guide_rl.verifiers"
 _BUILTIN: dict[str, str] = {
     "math": "verifiers.math:MathVerifier",
     "reasoning_gym": "verifiers.reasoning_gym:ReasoningGymVerifier",
+    "science": "verifiers.science:ScienceVerifier",
 }
 _registered: dict[str, Callable[..., Verifier]] = {}
 
