@@ -104,3 +104,18 @@ def test_register_adds_a_custom_verifier() -> None:
 
     verifiers.register("always-test", Always)
     assert verifiers.get("always-test").verify("x", None).correct
+
+
+def test_tolerance_and_bare_numbers_are_configurable() -> None:
+    from types import SimpleNamespace
+
+    from verifiers.math import MathVerifier
+
+    pi = SimpleNamespace(answer="\\pi")
+    assert not MathVerifier().verify("\\boxed{3.1}", pi).correct
+    assert MathVerifier(rel_tol=0.02).verify("\\boxed{3.1}", pi).correct
+    bare = SimpleNamespace(answer="42")
+    assert MathVerifier().verify("so we get 42", bare).status is Status.NO_ANSWER
+    assert MathVerifier(bare_numbers=True).verify("so we get 42", bare).correct
+    with pytest.raises(ValueError, match="rel_tol"):
+        MathVerifier(rel_tol=-1)

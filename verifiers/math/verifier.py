@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from verifiers.base import DEFAULT_DEADLINE_S, TwoStage
-from verifiers.math.compare import equivalent
+from verifiers.math.compare import DEFAULT_REL_TOL, Tolerance, equivalent
 from verifiers.math.extract import MAX_ANSWER_CHARS, extract_answer
 from verifiers.verdict import Status, Verdict
 
@@ -34,11 +34,28 @@ class MathVerifier(TwoStage):
     name = "math"
     worker_preload = ("verifiers.math.warmup",)
 
+    def __init__(self, deadline_s: float = DEFAULT_DEADLINE_S, *,
+                 rel_tol: float = DEFAULT_REL_TOL, bare_numbers: bool = False) -> None:
+        """Configure the verifier.
+
+        Args:
+            deadline_s: Seconds one verification may take.
+            rel_tol: Relative tolerance for a decimal approximation of an irrational answer
+                (decimals against rationals must round to the shown precision instead).
+            bare_numbers: Also read the last number in the text when there is no box and no
+                final-answer line (off: a number in passing is not an answer).
+        """
+        super().__init__(deadline_s)
+        if not rel_tol >= 0:
+            raise ValueError(f"rel_tol must be >= 0, got {rel_tol!r}")
+        self.rel_tol = rel_tol
+        self.bare_numbers = bare_numbers
+
     def extract(self, response: str, problem: Any) -> str | Verdict:
-        """The last boxed answer outside any reasoning block."""
-        extracted = extract_answer(response)
+        """The final answer outside any reasoning block (boxes, then a final-answer line)."""
+        extracted = extract_answer(response, bare_numbers=self.bare_numbers)
         if extracted is None:
-            return Verdict.failed(Status.NO_ANSWER, "no \\boxed{} final answer found")
+            return Verdict.failed(Status.NO_ANSWER, "no \\boxed{} or final-answer line found")
         if not extracted:
             return Verdict.failed(Status.NO_ANSWER, "the final \\boxed{} is empty", extracted)
         if len(extracted) > MAX_ANSWER_CHARS:
@@ -52,7 +69,7 @@ class MathVerifier(TwoStage):
         gold = getattr(problem, "answer", None)
         if gold is None:
             return Verdict.failed(Status.ERROR, "problem has no gold answer", extracted)
-        same, reason = equivalent(extracted, str(gold))
+        same, reason = equivalent(extracted, str(gold), Tolerance(self.rel_tol))
         if same:
             return Verdict.right(extracted, reason)
         if reason.startswith("could not parse"):
