@@ -15,10 +15,19 @@ from typing import Any
 from verifiers.deadline import DeadlineExceeded, WorkerCrashed, run_with_deadline
 from verifiers.verdict import Status, Verdict
 
-__all__ = ["DEFAULT_DEADLINE_S", "TwoStage", "judge_guarded"]
+__all__ = ["DEFAULT_DEADLINE_S", "TwoStage", "judge_guarded", "too_long"]
 
 #: Seconds one verification may take, extraction and judgement together.
 DEFAULT_DEADLINE_S = 5.0
+
+
+def too_long(extracted: str, limit: int) -> Verdict | None:
+    """An ``unparsable`` Verdict when an extracted answer is too long to be a final answer."""
+    if len(extracted) <= limit:
+        return None
+    return Verdict.failed(Status.UNPARSABLE,
+                          f"answer of {len(extracted)} characters is too long to be final",
+                          extracted[:100])
 
 
 def judge_guarded(verifier: TwoStage, extracted: str, problem: Any) -> Verdict:

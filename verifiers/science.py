@@ -15,7 +15,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from verifiers.base import DEFAULT_DEADLINE_S, TwoStage
+from verifiers.base import DEFAULT_DEADLINE_S, TwoStage, too_long
 from verifiers.math.extract import last_boxed, strip_reasoning
 from verifiers.math.verifier import MathVerifier
 from verifiers.units import parse_quantity, same_quantity, split_unit
@@ -246,11 +246,7 @@ class ScienceVerifier(TwoStage):
         if not extracted:
             return Verdict.failed(Status.NO_ANSWER, "no \\boxed{} or final-answer line found",
                                   extracted)
-        if len(extracted) > MAX_ANSWER_CHARS:
-            return Verdict.failed(Status.UNPARSABLE,
-                                  f"answer of {len(extracted)} characters is too long to be final",
-                                  extracted[:100])
-        return extracted
+        return too_long(extracted, MAX_ANSWER_CHARS) or extracted
 
     def judge(self, extracted: str, problem: Any) -> Verdict:
         """Multiple choice by option, else quantities with units, else the math verifier."""

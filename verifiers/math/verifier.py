@@ -6,7 +6,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from verifiers.base import DEFAULT_DEADLINE_S, TwoStage
+from verifiers.base import DEFAULT_DEADLINE_S, TwoStage, too_long
 from verifiers.math.compare import DEFAULT_REL_TOL, Tolerance, equivalent
 from verifiers.math.extract import MAX_ANSWER_CHARS, extract_answer
 from verifiers.verdict import Status, Verdict
@@ -58,11 +58,7 @@ class MathVerifier(TwoStage):
             return Verdict.failed(Status.NO_ANSWER, "no \\boxed{} or final-answer line found")
         if not extracted:
             return Verdict.failed(Status.NO_ANSWER, "the final \\boxed{} is empty", extracted)
-        if len(extracted) > MAX_ANSWER_CHARS:
-            return Verdict.failed(Status.UNPARSABLE,
-                                  f"answer of {len(extracted)} characters is too long to be final",
-                                  extracted[:100])
-        return extracted
+        return too_long(extracted, MAX_ANSWER_CHARS) or extracted
 
     def judge(self, extracted: str, problem: Any) -> Verdict:
         """Compare ``extracted`` with the gold answer."""
