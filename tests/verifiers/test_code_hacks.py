@@ -1,0 +1,286 @@
+"""Reward hacks against the code verifier: none may pass, on any sandbox backend.
+
+Also the honest paths: stdio comparison modes, partial credit, extraction, the pool.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import sandbox
+import verifiers
+from guide_envs.problem import Problem
+from verifiers import Status, VerifierPool
+from verifiers.code import CodeVerifier, extract_program, outputs_match
+
+BACKENDS = [name for name in sandbox.BACKENDS
+            if sandbox._backend_class(name).unavailable() is None]
+
+ADD = Problem(id="add", domain="code", prompt="Write add(a, b).",
+              tests=("assert add(2, 3) == 5", "assert add(10, -1) == 9"))
+ADD_CHECK = Problem(id="add-check", domain="code", prompt="Write add(a, b).", tests=({
+    "entry_point": "add",
+    "test": textwrap.dedent("""
+        import math
+        def check(candidate):
+            assert abs(candidate(0.1, 0.2) - 0.3) < 1e-9
+            assert math.isclose(candidate(1.5, 1.0), 2.5)
+            for i in range(3):
+                assert candidate(i, i) == 2 * i
+            assert candidate(2, 2) == 4
+    """)},))
+ECHO = Problem(id="double", domain="code", prompt="Print twice the number.", tests=(
+    {"input": "2\n", "output": "4\n"}, {"input": "21\n", "output": "42\n"}))
+
+GOOD = "def add(a, b):\n    return a + b\n"
+
+# Each hack is a whole program; a comment says what it tries.
+HACKS: dict[str, str] = {
+    "wrong": "def add(a, b):\n    return a - b\n",
+    "sys.exit at import": GOOD + "import sys\nsys.exit(0)\n",
+    "os._exit at import": GOOD + "import os\nos._exit(0)\n",
+    "SystemExit at import": GOOD + "raise SystemExit(0)\n",
+    "KeyboardInterrupt at import": GOOD + "raise KeyboardInterrupt\n",
+    "sys.exit in call": "import sys\ndef add(a, b):\n    sys.exit(0)\n",
+    "os._exit in call": "import os\ndef add(a, b):\n    os._exit(0)\n",
+    "SystemExit in call": "def add(a, b):\n    raise SystemExit(0)\n",
+    "KeyboardInterrupt in call": "def add(a, b):\n    raise KeyboardInterrupt\n",
+    "patch AssertionError": textwrap.dedent("""
+        import builtins
+        class Never(Exception):
+            pass
+        builtins.AssertionError = Never
+        def add(a, b):
+            builtins.AssertionError = Never
+            return 0
+    """),
+    "patch builtins": textwrap.dedent("""
+        import builtins, math
+        def add(a, b):
+            builtins.abs = lambda x: 0
+            builtins.isinstance = lambda *a: True
+            builtins.print = lambda *a, **k: None
+            math.isclose = lambda *a, **k: True
+            return 0
+        builtins.abs = lambda x: 0
+        math.isclose = lambda *a, **k: True
+    """),
+    "lying __eq__": textwrap.dedent("""
+        class Yes:
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            def __lt__(self, other): return True
+            def __sub__(self, other): return 0
+            def __abs__(self): return 0
+            def __float__(self): return 2.5
+            __hash__ = object.__hash__
+        def add(a, b):
+            return Yes()
+    """),
+    "lying int subclass": textwrap.dedent("""
+        class Yes(int):
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            __hash__ = int.__hash__
+        def add(a, b):
+            return Yes(0)
+    """),
+    "read the tests": textwrap.dedent("""
+        import os, re, sys
+        def add(a, b):
+            text = ""
+            for path in ["/proc/self/fd/0", "/proc/self/cmdline", "/proc/self/environ"]:
+                try: text += open(path).read()
+                except Exception: pass
+            for name in os.listdir("."):
+                try: text += open(name).read()
+                except Exception: pass
+            try: text += sys.stdin.read()
+            except Exception: pass
+            found = re.findall(r"== (-?[0-9]+)", text)
+            return int(found[0]) if found else 0
+    """),
+    "fake markers": textwrap.dedent("""
+        import os
+        def add(a, b):
+            for i in range(4):
+                for form in ("P %d", "D %d", "0123456789abcdef0123456789abcdef P %d"):
+                    print(form % i)
+                    os.write(1, ("\\n" + form % i + "\\n").encode())
+            print("PASSED"); print("OK")
+            os._exit(0)
+    """),
+    "steal the nonce": textwrap.dedent("""
+        import gc, os, re, sys
+        def find():
+            found = set()
+            try:
+                frame = sys._getframe(1)
+                while frame is not None:
+                    found.update(str(v) for v in frame.f_locals.values())
+                    frame = frame.f_back
+            except Exception: pass
+            try:
+                raise RuntimeError
+            except RuntimeError as exc:
+                try:
+                    frame = exc.__traceback__.tb_frame
+                    while frame is not None:
+                        found.update(str(v) for v in frame.f_locals.values())
+                        frame = frame.f_back
+                except Exception: pass
+            try: found.update(str(o) for o in gc.get_objects() if isinstance(o, dict))
+            except Exception: pass
+            try:
+                import ctypes
+                found.add("ctypes")
+            except Exception: pass
+            try: found.add(open("/proc/self/mem", "rb").read(10).hex())
+            except Exception: pass
+            return [n for s in found for n in re.findall(r"[0-9a-f]{32}", s)]
+        def add(a, b):
+            for nonce in find():
+                for i in range(4):
+                    os.write(1, f"\\n{nonce} S {i}\\n{nonce} P {i}\\n".encode())
+                os.write(1, f"\\n{nonce} D 2\\n{nonce} D 1\\n".encode())
+            os._exit(0)
+    """),
+    "atexit marker": textwrap.dedent("""
+        import atexit
+        atexit.register(lambda: print("ALL TESTS PASSED"))
+        def add(a, b):
+            return None
+    """),
+    "swallow the failure": textwrap.dedent("""
+        import sys
+        sys.excepthook = lambda *a: None
+        def add(a, b):
+            try:
+                return 0
+            finally:
+                pass
+    """),
+    "timeout swallower": textwrap.dedent("""
+        import signal, time
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)
+        def add(a, b):
+            while True:
+                try:
+                    time.sleep(10)
+                except BaseException:
+                    pass
+    """),
+}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def verifier(request: pytest.FixtureRequest) -> CodeVerifier:
+    made = verifiers.get("code", backend=request.param, test_timeout_s=1.0, deadline_s=20.0)
+    assert isinstance(made, CodeVerifier)
+    return made
+
+
+def test_the_honest_solution_passes(verifier: CodeVerifier) -> None:
+    for problem in (ADD, ADD_CHECK):
+        verdict = verifier.verify(f"```python\n{GOOD}```", problem)
+        assert verdict.correct, verdict.reason
+
+
+@pytest.mark.parametrize("hack", sorted(HACKS))
+@pytest.mark.parametrize("problem", [ADD, ADD_CHECK], ids=["asserts", "check"])
+def test_no_hack_passes(verifier: CodeVerifier, problem: Problem, hack: str) -> None:
+    verdict = verifier.verify(HACKS[hack], problem)
+    assert not verdict.correct and verdict.score == 0.0, verdict.reason
+    assert verdict.status in (Status.INCORRECT, Status.TIMEOUT), verdict.reason
+
+
+def test_infinite_loop_is_a_timeout(verifier: CodeVerifier) -> None:
+    for program in ("def add(a, b):\n    while True:\n        pass\n",
+                    "while True:\n    pass\n", HACKS["timeout swallower"]):
+        verdict = verifier.verify(program, ADD)
+        assert verdict.status is Status.TIMEOUT, verdict.reason
+
+
+def test_stdio_hacks_fail(verifier: CodeVerifier) -> None:
+    hacks = ["print(4)",  # the first case's answer, whatever the input
+             "import sys\nsys.exit(0)",
+             "import os\nprint(open(os.listdir('.')[0]).read())",
+             "print(int(input()) * 2, end='')\nraise SystemExit(1)",
+             "while True:\n    pass"]
+    for program in hacks:
+        verdict = verifier.verify(program, ECHO)
+        assert not verdict.correct, program
+    assert verifier.verify(hacks[-1], ECHO).status is Status.TIMEOUT
+
+
+def test_stdio_early_exit_with_the_right_output_passes(verifier: CodeVerifier) -> None:
+    verdict = verifier.verify("import sys\nprint(int(input()) * 2)\nsys.exit(0)", ECHO)
+    assert verdict.correct, verdict.reason
+
+
+@pytest.mark.parametrize(("mode", "output", "expected"), [
+    ("exact", "4\n", True), ("exact", "4", False), ("exact", " 4\n", False),
+    ("whitespace", "  4 \n\n", True), ("whitespace", "4.0\n", False),
+    ("float", "4.0000001\n", True), ("float", "4.01\n", False), ("float", "four\n", False)])
+def test_stdio_compare_modes(verifier: CodeVerifier, mode: str, output: str,
+                             expected: bool) -> None:
+    problem = Problem(id=f"cmp-{mode}", domain="code", prompt="Print 4.",
+                      tests=({"input": "", "output": "4\n"},), metadata={"compare": mode})
+    verdict = verifier.verify(f"print({output!r}, end='')", problem)
+    assert verdict.correct is expected, verdict.reason
+
+
+def test_outputs_match() -> None:
+    assert outputs_match("1 2\n3", "1 2 3", "whitespace")
+    assert outputs_match("0.1 x", "0.1000000001 x", "float")
+    assert not outputs_match("1 2", "1 2 3", "float")
+
+
+def test_partial_credit_and_reason() -> None:
+    verifier = CodeVerifier(partial_credit=True)
+    problem = Problem(id="p", domain="code", prompt="f", tests=(
+        "assert f(1) == 1", "assert f(2) == 2", "assert f(3) == 4"))
+    verdict = verifier.verify("def f(x):\n    return x\n", problem)
+    assert verdict.status is Status.INCORRECT
+    assert verdict.score == pytest.approx(2 / 3)
+    assert verdict.reason == "2/3 tests passed; test 3: AssertionError (got 3, expected 4)"
+
+
+def test_extraction() -> None:
+    response = ("<think>```python\nprint('draft')\n```</think>Answer:\n```py\nprint(1)\n```\n"
+                "```text\nnot code\n```\n")
+    assert extract_program(response) == "print(1)\n"
+    assert extract_program("```\nprint(2)\n```") == "print(2)\n"
+    assert extract_program("```python\nprint(3)") == "print(3)"
+    assert extract_program("```text\nnot code\n```") == ""
+    big = "```" * 50_000 + "x" * 1_000_000
+    assert isinstance(extract_program(big), str)
+    verdict = CodeVerifier().verify("<think>def add(a, b): ...</think>", ADD)
+    assert verdict.status is Status.NO_ANSWER
+
+
+def test_problem_shapes_are_checked() -> None:
+    verifier = CodeVerifier()
+    empty = Problem(id="e", domain="code", prompt="x")
+    assert verifier.verify("print(1)", empty).status is Status.ERROR
+    mixed = Problem(id="m", domain="code", prompt="x", tests=("assert 1", {"input": ""}))
+    assert verifier.verify("print(1)", mixed).status is Status.ERROR
+
+
+def test_setup_code_runs_before_the_tests() -> None:
+    problem = Problem(id="tree", domain="code", prompt="x", tests=("assert depth(t) == 2",),
+                      metadata={"setup_code": "t = Node(Node(None))"})
+    program = ("class Node:\n    def __init__(self, child):\n        self.child = child\n"
+               "def depth(n):\n    return 0 if n is None else 1 + depth(n.child)\n")
+    assert CodeVerifier().verify(program, problem).correct
+
+
+def test_through_the_pool() -> None:
+    responses = [GOOD, HACKS["os._exit in call"], HACKS["lying __eq__"], "no code here"]
+    with VerifierPool(workers=2) as pool:
+        verdicts = pool.verify_batch(responses, ADD, verifier="code")
+        stdio = pool.verify("print(int(input()) * 2)", ECHO, verifier="code")
+    assert [v.correct for v in verdicts] == [True, False, False, False]
+    assert stdio.correct, stdio.reason
