@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import shutil
 import statistics
 import subprocess
@@ -29,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 # This file is named like the package it measures: keep its folder off the import path.
 _HERE = Path(__file__).resolve().parent
@@ -109,13 +111,27 @@ def humaneval_rows(workers: int) -> list[Row]:
                                     workers, lambda p: box.run(check_program(p),
                                                                limits=Limits(wall_s=10)).ok))
     try:
-        verifier = importlib.import_module("verifiers.code").CodeVerifier()
+        from verifiers.pool import VerifierPool
     except ImportError as exc:
-        rows.append(Row("guide-rl code verifier", note=f"skipped: verifiers.code not here ({exc})"))
+        rows.append(Row("guide-rl code verifier", note=f"skipped: verifiers not here ({exc})"))
     else:
-        rows.append(timed_batch("guide-rl CodeVerifier (sandbox 'auto')", problems, workers,
-                                lambda p: verifier.verify(*as_verifier_input(p)).correct))
+        rows.append(pool_batch(problems, VerifierPool))
     return rows
+
+
+def pool_batch(problems: list[dict], pool_class: Callable[..., Any]) -> Row:
+    """The code verifier on every problem through a VerifierPool with one worker per core."""
+    inputs = [as_verifier_input(p) for p in problems]
+    with pool_class(os.cpu_count() or 1) as pool:
+        pool.warm_up()
+        pool.verify_batch([inputs[0][0]], [inputs[0][1]], "code")  # opens each worker's sandbox
+        start = time.perf_counter()
+        verdicts = pool.verify_batch([r for r, _ in inputs], [p for _, p in inputs], "code")
+        seconds = time.perf_counter() - start
+    passed = sum(v.correct for v in verdicts)
+    return Row(f"guide-rl CodeVerifier, VerifierPool({os.cpu_count()}), bwrap",
+               per_s=len(problems) / seconds, note=f"{passed}/{len(problems)} passed in "
+                                                   f"{seconds:.2f} s")
 
 
 def as_verifier_input(problem: dict) -> tuple[str, SimpleNamespace]:

@@ -570,9 +570,8 @@ def _rewrite_tests(spec: _Spec) -> list[_Rewritten]:
 
 def _payload(nonce: str, program: str, spec: _Spec, rewritten: Sequence[_Rewritten],
              per_test_s: float) -> str:
-    import json
-
     calls = [None if spec.kind == "asserts" else test[1] for test in spec.tests]
-    return json.dumps({
-        "nonce": nonce, "code": program, "setup": spec.setup, "per_test_s": per_test_s,
+    # repr() of plain str/float/None/list/dict is a Python literal the harness evaluates
+    return repr({
+        "nonce": nonce, "code": program, "setup": spec.setup, "per_test_s": float(per_test_s),
         "tests": [{"src": r.src, "call": c} for r, c in zip(rewritten, calls, strict=True)]})

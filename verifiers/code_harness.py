@@ -27,11 +27,19 @@ read. It then
 import os
 import sys
 
+_STDLIB = ("bisect", "cmath", "collections", "copy", "fractions", "functools", "hashlib",
+           "heapq", "itertools", "math", "operator", "random", "re", "string", "statistics",
+           "dataclasses", "typing")
+_UNPROTECTED = ("dataclasses", "typing")  # imported for speed of the candidate, not snapshotted
+
+
+def _exec_literal(text: str) -> dict:
+    return eval(text, {"__builtins__": {}})  # noqa: S307 - a literal the verifier wrote
+
 
 def _main() -> None:  # noqa: C901 - one closure keeps every secret in locals, out of reach
+    import _signal as signal  # the C module: `signal` would import enum, a few ms per run
     import builtins
-    import json
-    import signal
 
     _exec, _compile, _type, _len, _repr = exec, compile, type, len, repr
     _isinstance, _issubclass, _BaseException = isinstance, issubclass, BaseException
@@ -50,7 +58,9 @@ def _main() -> None:  # noqa: C901 - one closure keeps every secret in locals, o
         if not chunk:
             break
         chunks.append(chunk)
-    payload = json.loads(b"".join(chunks))
+    # The payload is repr() of a dict of str/float/None/list (written by the verifier, trusted):
+    # evaluating that literal costs less than importing json, which would dominate a short run.
+    payload = _exec_literal(b"".join(chunks).decode("utf-8", "surrogatepass"))
     del chunks
     _close(0)
     nonce = payload["nonce"]
@@ -73,11 +83,14 @@ def _main() -> None:  # noqa: C901 - one closure keeps every secret in locals, o
     tests = [(compiled(t["src"], "<test %d>" % i), t.get("call")) for i, t in
              enumerate(payload["tests"])]
 
-    import bisect, cmath, collections, copy, fractions, functools, hashlib  # noqa: E401, I001
-    import heapq, itertools, math, operator, random, re, statistics, string  # noqa: E401, I001
-    import dataclasses, typing  # noqa: E401, F401, I001
-    modules = [builtins, bisect, cmath, collections, copy, fractions, functools, hashlib, heapq,
-               itertools, math, operator, random, re, string, statistics]
+    # Preimport (and so protect and trust) the stdlib modules the code names; importing all of
+    # them every run would cost more than the rest of the harness. A module reached without
+    # its name in the source (__import__("col" + "lections")) is simply not trusted.
+    text = payload["code"] + payload.get("setup", "") + "".join(t["src"] for t in payload["tests"])
+    wanted = [name for name in _STDLIB if name in text]
+    modules = [builtins] + [__import__(name) for name in wanted if name not in _UNPROTECTED]
+    for name in wanted:
+        __import__(name)
     snapshots = [(m.__dict__, dict(m.__dict__), True) for m in modules]
     snapshots.append((sys.modules, {m.__name__: m for m in modules}, False))
     pristine_builtins = dict(builtins.__dict__)
