@@ -3,7 +3,7 @@
 # Build it with docker/build_test_image.sh, which assembles the context (the source tree, wheels
 # of every dependency, and the reference data) so that the build needs no network:
 #   bash docker/build_test_image.sh
-#   docker run --rm guide-rl/tests pytest tests/verifiers tests/sandbox
+#   docker run --rm --init guide-rl/tests pytest tests/verifiers tests/sandbox
 # Inside the container the code tests use the "process" sandbox backend (rlimits and an
 # unprivileged user), the container itself being the isolation.
 ARG BASE=guide-rl/sandbox:py3

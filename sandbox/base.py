@@ -20,11 +20,15 @@ class Isolation:
         backend: The backend's name.
         isolated: Whether untrusted code is contained (False only for ``"unsafe-local"``).
         description: One line: namespaces, users, filesystem, network.
+        own_network: Whether the code gets a network of its own (no host or internet access).
+        own_filesystem: Whether the code sees a private filesystem (its own ``/tmp`` too).
     """
 
     backend: str
     isolated: bool
     description: str
+    own_network: bool = True
+    own_filesystem: bool = True
 
 
 @runtime_checkable

@@ -25,7 +25,8 @@ class LocalSandbox(HostRunner):
     """
 
     isolation = Isolation("unsafe-local", False, "no isolation: runs as the current user with "
-                          "its files and network; only deadlines, output caps and rlimits")
+                          "its files and network; only deadlines, output caps and rlimits",
+                          own_network=False, own_filesystem=False)
 
     @classmethod
     def unavailable(cls) -> str | None:

@@ -237,7 +237,8 @@ class ProcessSandbox(HostRunner):
     """
 
     isolation = Isolation("process", True, "rlimits and an unprivileged user; relies on an "
-                          "outer container for filesystem and network isolation")
+                          "outer container for filesystem and network isolation",
+                          own_network=False, own_filesystem=False)
 
     @classmethod
     def unavailable(cls) -> str | None:
