@@ -129,7 +129,10 @@ def pool_batch(problems: list[dict], pool_class: Callable[..., Any]) -> Row:
         verdicts = pool.verify_batch([r for r, _ in inputs], [p for _, p in inputs], "code")
         seconds = time.perf_counter() - start
     passed = sum(v.correct for v in verdicts)
-    return Row(f"guide-rl CodeVerifier, VerifierPool({os.cpu_count()}), bwrap",
+    from verifiers.code import backend_for
+
+    backend = backend_for("auto", "python")
+    return Row(f"guide-rl CodeVerifier, VerifierPool({os.cpu_count()}), {backend}",
                per_s=len(problems) / seconds, note=f"{passed}/{len(problems)} passed in "
                                                    f"{seconds:.2f} s")
 

@@ -30,9 +30,10 @@ def unavailable(name: str) -> str | None:
 
 
 def _isolating() -> tuple[str, ...]:
-    """bwrap and Docker (an absent one skips with its reason); inside a container where neither
-    works (the Docker test image), "process", the backend sandbox.open("auto") picks there."""
-    namespaced = ("bwrap", "docker")
+    """bwrap, bwrap-warm and Docker (an absent one skips with its reason); inside a container
+    where none works (the Docker test image), "process", the backend sandbox.open("auto") picks
+    there."""
+    namespaced = ("bwrap", "bwrap-warm", "docker")
     if sandbox.in_container() and all(unavailable(name) for name in namespaced):
         return ("process",)
     return namespaced
