@@ -21,5 +21,5 @@ tar -C "$repo" --exclude=.git --exclude=.venv --exclude='__pycache__' --exclude=
 cp -r "$data" "$ctx/data"
 echo "building wheels of guide-rl[dev] ..." >&2
 "$python" -m pip wheel --quiet --wheel-dir "$ctx/wheels" "$repo[dev]" pip
-docker build --quiet --build-arg "BASE=$base" -t "$tag" -f "$repo/docker/test.Dockerfile" "$ctx"
+docker build --quiet --force-rm --build-arg "BASE=$base" -t "$tag" -f "$repo/docker/test.Dockerfile" "$ctx"
 echo "$tag"

@@ -82,7 +82,7 @@ def _build(client: Any, image: str) -> None:
     if _pull_base(client):
         try:
             client.images.build(path=str(DOCKER_DIR), dockerfile="sandbox.Dockerfile", tag=image,
-                                rm=True, pull=False)
+                                rm=True, forcerm=True, pull=False)
             _say(f"built {image} from {BASE_IMAGE}")
             return
         except (docker.errors.BuildError, docker.errors.APIError) as error:
