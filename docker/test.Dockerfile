@@ -17,6 +17,6 @@ RUN set -- /tmp/wheels/pip-*.whl \
     && rm -rf /tmp/wheels
 COPY data /shared/data
 COPY src /src
-ENV GUIDE_RL_DATA=/shared/data PYTHONDONTWRITEBYTECODE=1
+ENV GUIDE_RL_DATA=/shared/data PYTHONDONTWRITEBYTECODE=1 GUIDE_RL_TEST_IMAGE=1
 WORKDIR /src
 CMD ["pytest", "tests/verifiers", "tests/sandbox"]

@@ -309,6 +309,9 @@ class DockerSandbox:
                  processes: int = 256, cpus: float = 1.0, client: Any | None = None) -> None:
         if pool_size < 1:
             raise ValueError(f"pool_size must be at least 1, got {pool_size!r}")
+        problem = None if client is not None else self.unavailable()
+        if problem is not None:
+            raise RuntimeError(f"the docker sandbox is unavailable: {problem}")
         self._client = client or _import_docker().from_env(version="auto")
         self._image = ensure_image(self._client, image or SANDBOX_IMAGE)
         cleanup_leftovers(self._client)

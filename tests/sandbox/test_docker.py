@@ -1,4 +1,4 @@
-"""The Docker backend against a real Docker daemon (skipped only where none answers)."""
+"""The Docker backend against a real Docker daemon (not collected in the daemon-less test image)."""
 
 from __future__ import annotations
 
@@ -23,13 +23,12 @@ def _client() -> Any | None:
 
         client = docker.from_env(version="auto", timeout=10)
         client.ping()
-    except Exception:  # noqa: BLE001 - no SDK or no daemon: skip
+    except Exception:  # noqa: BLE001 - no SDK or no daemon
         return None
     return client
 
 
-CLIENT = _client()
-pytestmark = pytest.mark.skipif(CLIENT is None, reason="Docker daemon not available")
+CLIENT = _client()  # None only where conftest.py does not collect this module
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,6 @@ import pytest
 from sandbox import ExecStatus, Limits
 from sandbox.warm import WarmBwrapSandbox
 
-pytestmark = pytest.mark.skipif(WarmBwrapSandbox.unavailable() is not None,
-                                reason=f"bwrap unavailable: {WarmBwrapSandbox.unavailable()}")
-
 
 @pytest.fixture(scope="module")
 def warm() -> Iterator[WarmBwrapSandbox]:
