@@ -23,10 +23,11 @@ Finder = Callable[[str], list[str]]
 
 
 def run_timed(box: sandbox.Sandbox, code: str, limits: Limits = FAST, **kw: object) -> ExecResult:
-    """Run and check the call came back within the wall deadline plus one second."""
+    """Run and check the call came back soon after the wall deadline (a hang guard, not a speed claim:
+    the runaway programs here would run forever, and a loaded host may add seconds to the kill)."""
     start = time.monotonic()
     result = box.run(code, limits=limits, **kw)  # type: ignore[arg-type]  # kw are run's options
-    assert time.monotonic() - start <= limits.wall_s + 1, result
+    assert time.monotonic() - start <= limits.wall_s + 5, result
     return result
 
 
@@ -72,8 +73,8 @@ def test_infinite_loop_hits_wall_deadline(box: sandbox.Sandbox) -> None:
 
 
 def test_cpu_limit(box: sandbox.Sandbox) -> None:
-    result = run_timed(box, "while True:\n    pass", Limits(wall_s=5, cpu_s=1))
-    assert result.status is ExecStatus.TIMEOUT and result.elapsed_s < 3
+    result = run_timed(box, "while True:\n    pass", Limits(wall_s=60, cpu_s=1))
+    assert result.status is ExecStatus.TIMEOUT and result.elapsed_s < 30  # the CPU limit fired
 
 
 def test_ignoring_sigterm(box: sandbox.Sandbox) -> None:
@@ -173,7 +174,7 @@ def test_gigabytes_of_output(box: sandbox.Sandbox, stream: str) -> None:
     code = f"import sys\nchunk = 'x' * (1 << 20)\nwhile True:\n    sys.{stream}.write(chunk)"
     result = run_timed(box, code, Limits(wall_s=10, output_bytes=1 << 16))
     assert result.status is ExecStatus.OUTPUT_LIMIT
-    assert len(getattr(result, stream)) == 1 << 16 and result.elapsed_s < 5
+    assert len(getattr(result, stream)) == 1 << 16 and result.elapsed_s < 9  # before the wall limit
 
 
 def test_open_files_and_file_size_limits(box: sandbox.Sandbox) -> None:

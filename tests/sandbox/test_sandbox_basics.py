@@ -151,12 +151,12 @@ def test_host_backends_basics(name: str) -> None:
         assert box.run("print(input())", stdin="hi").stdout == "hi\n"
         assert box.run("open('o', 'w').write('1')", collect=("o",)).files == {"o": b"1"}
         slow = box.run("import time; time.sleep(30)", limits=Limits(wall_s=0.5))
-        assert slow.status is ExecStatus.TIMEOUT and slow.elapsed_s < 1.5
+        assert slow.status is ExecStatus.TIMEOUT and slow.elapsed_s < 10  # not the 30 s sleep
         loud = box.run("while True: print('x' * 1000)", limits=Limits(output_bytes=5000))
         assert loud.status is ExecStatus.OUTPUT_LIMIT and len(loud.stdout) == 5000
         assert box.run("bytearray(2 << 30)").status is ExecStatus.MEMORY
-        spin = box.run("while True: pass", limits=Limits(wall_s=5, cpu_s=1))
-        assert spin.status is ExecStatus.TIMEOUT and spin.elapsed_s < 2.5
+        spin = box.run("while True: pass", limits=Limits(wall_s=60, cpu_s=1))
+        assert spin.status is ExecStatus.TIMEOUT and spin.elapsed_s < 30  # the CPU limit fired
 
 
 def test_process_backend_runs_as_pool_user_and_kills_escapees(find_processes: Finder) -> None:

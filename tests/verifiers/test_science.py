@@ -16,7 +16,9 @@ from verifiers.science import ScienceVerifier, read_choice
 
 LETTERS = "ABCDE"
 # The bound: a Verdict within the deadline plus half a second.
-SLACK_S = 0.5
+# A hang guard, not a speed claim: the deadline must fire long before the runaway work would end
+# (minutes to forever), while a loaded CI host may add seconds to killing and replacing a worker.
+SLACK_S = 5.0
 
 
 # --- the reference data as multiple-choice problems ----------------------------------------
@@ -164,7 +166,7 @@ def test_wrong_or_missing_choice(response: str, status: Status,
 def test_read_choice_is_fast_on_adversarial_lists(answer: str) -> None:
     started = time.perf_counter()
     letter, reason = read_choice(answer, MC.choices)
-    assert time.perf_counter() - started < 0.1
+    assert time.perf_counter() - started < 2.0  # catastrophic backtracking takes minutes
     assert letter is None or letter == "C", reason
 
 

@@ -86,7 +86,7 @@ def test_hostile_input_never_raises_and_is_fast(hostile: object) -> None:
     if isinstance(hostile, str):
         split_unit(hostile)
     same_quantity("1 m", hostile)  # type: ignore[arg-type]  # as above
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 5.0  # hang guard: an unbounded power would never end
 
 
 @pytest.mark.parametrize(("text", "number", "unit"), [
