@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from guide_envs.problem import Problem
-from guide_envs.sources.generators import DIFFICULTIES, FAMILY_NAMES, get_family, item_rng
+from guide_envs.sources.generators import (
+    DIFFICULTIES,
+    DOMAIN_FAMILIES,
+    FAMILY_NAMES,
+    family_domain,
+    get_family,
+    item_rng,
+)
 
 __all__ = ["ProceduralConfig", "ProceduralSource"]
 
@@ -17,8 +24,8 @@ class ProceduralConfig:
     """Which procedural problems a source serves.
 
     Attributes:
-        families: Family names (see ``guide_envs.sources.generators.FAMILY_NAMES``); all by
-            default.
+        families: Family names of any domain (see
+            ``guide_envs.sources.generators.DOMAIN_FAMILIES``); the math ones by default.
         difficulty: Difficulty levels 1 (easiest) to 5, one or several.
         seed: Base seed; problem ``index`` is generated from ``(family, difficulty, seed, index)``.
         size: Number of problems the source holds (draws are uniform over them).
@@ -34,8 +41,10 @@ class ProceduralConfig:
         if not self.families:
             raise ValueError("families must name at least one family")
         for name in self.families:
-            if name not in FAMILY_NAMES:
-                raise ValueError(f"unknown family {name!r}; choose from {', '.join(FAMILY_NAMES)}")
+            try:
+                family_domain(name)
+            except KeyError as exc:
+                raise ValueError(exc.args[0]) from None
         if not self.difficulty:
             raise ValueError("difficulty must list at least one level")
         for level in self.difficulty:
@@ -64,10 +73,13 @@ class ProceduralSource:
         True
     """
 
-    def __init__(self, families: str | Sequence[str] = FAMILY_NAMES,
+    def __init__(self, families: str | Sequence[str] | None = None,
                  difficulty: int | Sequence[int] = (1, 2, 3), seed: int = 0,
-                 size: int = 100_000) -> None:
-        self.config = ProceduralConfig(_as_tuple(families), _as_tuple(difficulty), seed, size)
+                 size: int = 100_000, *, domain: str = "math") -> None:
+        if domain not in DOMAIN_FAMILIES:
+            raise ValueError(f"unknown domain {domain!r}; choose from {sorted(DOMAIN_FAMILIES)}")
+        chosen = DOMAIN_FAMILIES[domain] if families is None else _as_tuple(families)
+        self.config = ProceduralConfig(chosen, _as_tuple(difficulty), seed, size)
         self.config.validate()
 
     def __len__(self) -> int:
@@ -95,12 +107,14 @@ class ProceduralSource:
         """The problem ``index`` of ``family`` at ``difficulty`` for ``seed``."""
         if difficulty not in DIFFICULTIES:
             raise ValueError(f"difficulty must be in 1..5, got {difficulty!r}")
-        draft = get_family(family).generate(item_rng(family, difficulty, seed, index), difficulty)
+        spec = get_family(family)
+        draft = spec.generate(item_rng(family, difficulty, seed, index), difficulty)
         return Problem(
             id=f"{family}/d{difficulty}/s{seed}/{index}",
-            domain="math",
+            domain=spec.domain,
             prompt=draft.prompt,
             answer=draft.answer,
+            tests=draft.tests,
             hint=draft.hint,
             solution=draft.solution(),
             metadata={"source": "procedural", "family": family, "difficulty": difficulty,

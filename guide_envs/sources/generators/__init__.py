@@ -1,7 +1,9 @@
-"""The built-in procedural math families, found by name: :func:`get_family`, :data:`FAMILY_NAMES`.
+"""The built-in procedural families of every domain, found by name: :func:`get_family`.
 
-Each family lives in its own module (``guide_envs.sources.generators.<name>``) exposing
-``FAMILY``, a :class:`~guide_envs.sources.generators.base.Family`.
+Each family lives in its own module exposing ``FAMILY``, a
+:class:`~guide_envs.sources.generators.base.Family`: math families in
+``guide_envs.sources.generators.<name>``, science ones in ``...generators.science.<name>``, code
+ones in ``...generators.code.<name>``. Names are unique across domains.
 """
 
 from __future__ import annotations
@@ -10,8 +12,18 @@ import importlib
 
 from guide_envs.sources.generators.base import DIFFICULTIES, Draft, Family, item_rng
 
-__all__ = ["DIFFICULTIES", "FAMILY_NAMES", "Draft", "Family", "get_family", "item_rng"]
+__all__ = [
+    "DIFFICULTIES",
+    "DOMAIN_FAMILIES",
+    "FAMILY_NAMES",
+    "Draft",
+    "Family",
+    "family_domain",
+    "get_family",
+    "item_rng",
+]
 
+#: The math families (the default of ``guide/Math-v0``).
 FAMILY_NAMES: tuple[str, ...] = (
     "arithmetic",
     "fractions",
@@ -26,14 +38,48 @@ FAMILY_NAMES: tuple[str, ...] = (
     "inequalities",
 )
 
+#: Every domain's families, in the order a source cycles through them.
+DOMAIN_FAMILIES: dict[str, tuple[str, ...]] = {
+    "math": FAMILY_NAMES,
+    "science": (
+        "kinematics",
+        "forces_energy",
+        "circuits",
+        "gas_laws",
+        "stoichiometry",
+        "unit_conversion",
+        "half_life",
+    ),
+    "code": (
+        "string_functions",
+        "list_functions",
+        "math_functions",
+        "dp_functions",
+    ),
+}
+
+_PACKAGES = {"math": __name__, "science": f"{__name__}.science", "code": f"{__name__}.code"}
+
+
+def family_domain(name: str) -> str:
+    """The domain a family belongs to.
+
+    >>> family_domain("arithmetic"), family_domain("kinematics")
+    ('math', 'science')
+    """
+    for domain, names in DOMAIN_FAMILIES.items():
+        if name in names:
+            return domain
+    known = ", ".join(n for names in DOMAIN_FAMILIES.values() for n in names)
+    raise KeyError(f"unknown family {name!r}; choose from {known}")
+
 
 def get_family(name: str) -> Family:
-    """The family called ``name``.
+    """The family called ``name``, of any domain.
 
     >>> get_family("arithmetic").name
     'arithmetic'
     """
-    if name not in FAMILY_NAMES:
-        raise KeyError(f"unknown problem family {name!r}; choose from {', '.join(FAMILY_NAMES)}")
-    family: Family = importlib.import_module(f"{__name__}.{name}").FAMILY
+    module = importlib.import_module(f"{_PACKAGES[family_domain(name)]}.{name}")
+    family: Family = module.FAMILY
     return family

@@ -23,30 +23,37 @@ class Draft:
 
     Attributes:
         prompt: The question.
-        answer: The gold final answer in LaTeX (what belongs inside ``\\boxed{}``).
-        steps: The worked solution, one step per entry, without the final-answer line.
+        answer: The gold final answer in LaTeX (what belongs inside ``\\boxed{}``); None for
+            code, which is graded by ``tests``.
+        steps: The worked solution, one step per entry, without the final-answer line (for code:
+            the explanation, then the reference program in a fenced block).
         hint: Guidance that helps (a strategy, a first step) without stating the final answer.
         metadata: Extra facts worth keeping (for example the equation solved).
+        tests: Code only: the tests in the code verifier's format (see :mod:`verifiers.code`).
     """
 
     prompt: str
-    answer: str
+    answer: str | None
     steps: tuple[str, ...]
     hint: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    tests: tuple[Any, ...] = ()
 
     def solution(self) -> str:
-        """The worked solution ending with the boxed final answer."""
+        """The worked solution, ending with the boxed final answer when there is one."""
+        if self.answer is None:
+            return "\n".join(self.steps)
         return "\n".join((*self.steps, f"The answer is $\\boxed{{{self.answer}}}$."))
 
 
 @dataclass(frozen=True)
 class Family:
-    """A named problem family and its generator."""
+    """A named problem family, its generator, and the domain its problems belong to."""
 
     name: str
     generate: Callable[[random.Random, int], Draft]
     description: str
+    domain: str = "math"
 
 
 def item_rng(family: str, difficulty: int, seed: int, index: int) -> random.Random:
