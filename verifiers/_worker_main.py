@@ -8,9 +8,11 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
+from typing import Any
 
-from verifiers.deadline import _FdConnection, mark_worker_process
+from verifiers.deadline import BATCH, _FdConnection, mark_worker_process
 
 _PR_SET_PDEATHSIG = 1
 
@@ -34,17 +36,23 @@ def _die_with_parent(lifeline_fd: int, parent_pid: int, parent_thread_is_main: b
 
 
 def _serve(conn: Connection) -> None:
+    """Answer ``(fn, args)`` with one reply, and ``(BATCH, [(fn, args), ...])`` with one each."""
     conn.send(("ready", None))
     while True:
         try:
             fn, args = conn.recv()
         except EOFError:
             return
-        try:
-            reply = (True, fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
-            reply = (False, _picklable(exc))
-        conn.send(reply)
+        calls = args if fn == BATCH else [(fn, args)]
+        for one, one_args in calls:  # each reply goes out at once: the parent times each call
+            conn.send(_run(one, one_args))
+
+
+def _run(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
+    try:
+        return True, fn(*args)
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
+        return False, _picklable(exc)
 
 
 def _picklable(exc: BaseException) -> Exception:

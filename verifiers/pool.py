@@ -244,19 +244,29 @@ class VerifierPool:
         return _Job(judge_guarded, args, self._deadline_for(verifier), extracted, key)
 
     def _judge_all(self, prepared: list[tuple[float, Verdict | _Job]]) -> list[Verdict]:
-        """Run each distinct job once (in parallel when there are several), in input order."""
+        """Run each distinct job once, in per-worker chunks run in parallel, in input order.
+
+        A chunk travels to its worker as one message and the answers stream back one by one
+        (:meth:`~verifiers.deadline.DeadlineWorker.call_many`), so a batch costs a round trip
+        per worker, not per item; each item keeps its own deadline.
+        """
         jobs = [item for _, item in prepared if isinstance(item, _Job)]
         unique: dict[Hashable, _Job] = {}
         for job in jobs:
             unique.setdefault(_job_id(job), job)
         with self._lock:
             self._counts["cache_hits"] += len(jobs) - len(unique)  # repeats within the batch
-        if len(unique) == 1:
-            done = {k: self._run(job) for k, job in unique.items()}
+        keys = list(unique)
+        chunks = [keys[i::len(self._workers)] for i in range(len(self._workers))]
+        chunks = [chunk for chunk in chunks if chunk]
+        if len(chunks) == 1:
+            done = self._run([unique[k] for k in chunks[0]])
         else:
-            futures = {k: self._executor.submit(self._run, job) for k, job in unique.items()}
-            done = {k: future.result() for k, future in futures.items()}
-        return [self._finish(started, item, done) for started, item in prepared]
+            futures = [self._executor.submit(self._run, [unique[k] for k in chunk])
+                       for chunk in chunks]
+            done = [result for future in futures for result in future.result()]
+        by_key = dict(zip((k for chunk in chunks for k in chunk), done, strict=True))
+        return [self._finish(started, item, by_key) for started, item in prepared]
 
     def _finish(self, started: float, item: Verdict | _Job,
                 done: dict[Hashable, tuple[Verdict, float]]) -> Verdict:
@@ -265,16 +275,21 @@ class VerifierPool:
         verdict, finished = done[_job_id(item)]
         return verdict.with_elapsed(finished - started)
 
-    def _run(self, job: _Job) -> tuple[Verdict, float]:
-        """Run ``job`` on an idle worker: (its Verdict, when it finished)."""
+    def _run(self, jobs: list[_Job]) -> list[tuple[Verdict, float]]:
+        """Run ``jobs`` on an idle worker: (each Verdict, when it finished)."""
         worker = self._idle.get()
         try:
-            verdict, cacheable = _call(worker, job)
+            replies = _call_many(worker, jobs)
         finally:
             self._idle.put(worker)
-        if cacheable and job.key is not None:
-            self._cache.put(job.key, verdict)
-        return verdict, time.perf_counter()
+        finished = time.perf_counter()
+        results = []
+        for job, reply in zip(jobs, replies, strict=True):
+            verdict, cacheable = _verdict(job, *reply)
+            if cacheable and job.key is not None:
+                self._cache.put(job.key, verdict)
+            results.append((verdict, finished))
+        return results
 
     def _record(self, results: list[Verdict]) -> None:
         with self._lock:
@@ -286,22 +301,38 @@ class VerifierPool:
                     self._counts["errors"] += 1
 
 
-def _call(worker: DeadlineWorker, job: _Job) -> tuple[Verdict, bool]:
-    """``job`` on ``worker`` as (Verdict, whether the Verdict may be cached)."""
+def _call_many(worker: DeadlineWorker, jobs: list[_Job]) -> list[tuple[bool, Any]]:
+    """The worker's replies to ``jobs``; a job that cannot be sent fails alone."""
     try:
-        verdict = worker.call(job.fn, *job.args, timeout=job.deadline_s)
-    except DeadlineExceeded:
-        reason = f"verification exceeded the {job.deadline_s:g} s deadline"
-        return Verdict.failed(Status.TIMEOUT, reason, job.extracted), False
-    except WorkerCrashed as exc:
-        return Verdict.failed(Status.ERROR, str(exc), job.extracted), False
-    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable problem, a verifier bug
-        reason = f"could not verify: {exc!r}"[:300]
+        return worker.call_many([(job.fn, job.args) for job in jobs],
+                                [job.deadline_s for job in jobs])
+    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable problem: isolate it
+        if len(jobs) == 1:
+            return [(False, exc)]
+    replies = []
+    for job in jobs:
+        try:
+            replies.extend(worker.call_many([(job.fn, job.args)], [job.deadline_s]))
+        except Exception as exc:  # noqa: BLE001 - the reply says why
+            replies.append((False, exc))
+    return replies
+
+
+def _verdict(job: _Job, ok: bool, value: Any) -> tuple[Verdict, bool]:
+    """A worker's reply to ``job`` as (Verdict, whether the Verdict may be cached)."""
+    if not ok:
+        if isinstance(value, DeadlineExceeded):
+            reason = f"verification exceeded the {job.deadline_s:g} s deadline"
+            return Verdict.failed(Status.TIMEOUT, reason, job.extracted), False
+        if isinstance(value, WorkerCrashed):
+            return Verdict.failed(Status.ERROR, str(value), job.extracted), False
+        # e.g. an unpicklable problem, a verifier bug
+        return Verdict.failed(Status.ERROR, f"could not verify: {value!r}"[:300],
+                              job.extracted), False
+    if not isinstance(value, Verdict):
+        reason = f"verifier returned {type(value).__name__}, not a Verdict"
         return Verdict.failed(Status.ERROR, reason, job.extracted), False
-    if not isinstance(verdict, Verdict):
-        reason = f"verifier returned {type(verdict).__name__}, not a Verdict"
-        return Verdict.failed(Status.ERROR, reason, job.extracted), False
-    return verdict, True
+    return value, True
 
 
 def _job_id(job: _Job) -> Hashable:

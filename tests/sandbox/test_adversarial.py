@@ -23,8 +23,11 @@ Finder = Callable[[str], list[str]]
 
 
 def run_timed(box: sandbox.Sandbox, code: str, limits: Limits = FAST, **kw: object) -> ExecResult:
-    """Run and check the call came back soon after the wall deadline (a hang guard, not a speed claim:
-    the runaway programs here would run forever, and a loaded host may add seconds to the kill)."""
+    """Run and check the call came back soon after the wall deadline.
+
+    A hang guard, not a speed claim: the runaway programs here would run forever, and a loaded
+    host may add seconds to the kill.
+    """
     start = time.monotonic()
     result = box.run(code, limits=limits, **kw)  # type: ignore[arg-type]  # kw are run's options
     assert time.monotonic() - start <= limits.wall_s + 5, result

@@ -106,3 +106,20 @@ except BaseException:
     while any(_alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(c) for c in children), "a worker outlived its killed parent"
+
+
+def test_a_batch_keeps_each_calls_deadline_and_goes_on_after_an_overrun() -> None:
+    with DeadlineWorker() as w:
+        calls = [(int, ("1",)), (pow, (9, 9**9)), (int, ("x",)), (int, ("3",))]
+        started = time.perf_counter()
+        results = w.call_many(calls, [30.0, 0.3, 30.0, 30.0])
+        assert time.perf_counter() - started < 0.3 + 5.0  # hang guard: pow would run for minutes
+        assert results[0] == (True, 1) and results[3] == (True, 3)
+        assert not results[1][0] and isinstance(results[1][1], DeadlineExceeded)
+        assert not results[2][0] and isinstance(results[2][1], ValueError)
+        assert w.restarts == 1
+
+
+def test_a_batch_needs_one_timeout_per_call() -> None:
+    with DeadlineWorker() as w, pytest.raises(ValueError, match="2 calls but 1 timeouts"):
+        w.call_many([(int, ("1",)), (int, ("2",))], [1.0])

@@ -183,6 +183,15 @@ def test_plain_verifier_runs_on_a_worker(pool: VerifierPool) -> None:
     assert "asked to raise" in got[2].reason
 
 
+def test_an_unpicklable_problem_fails_alone_in_its_chunk() -> None:
+    with VerifierPool(workers=1) as p:
+        problems = [SimpleNamespace(answer="7"), SimpleNamespace(answer="7", f=lambda: 0),
+                    SimpleNamespace(answer="7")]
+        got = p.verify_batch(["7", "7", "7"], problems, EchoVerifier())
+        assert [v.status for v in got] == [Status.CORRECT, Status.ERROR, Status.CORRECT]
+        assert "could not verify" in got[1].reason
+
+
 def test_pool_deadline_defaults_to_the_verifiers_own() -> None:
     with VerifierPool(workers=1) as p:
         v = p.verify("sleep 5", SimpleNamespace(answer="x"), EchoVerifier(deadline_s=0.3))
