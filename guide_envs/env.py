@@ -100,13 +100,26 @@ class ReasoningEnv(gym.Env[str, str]):
 
     def step(self, action: str) -> tuple[str, SupportsFloat, bool, bool, dict[str, Any]]:
         """Grade ``action`` (the model's completion) and end the episode."""
+        completion = self.check_action(action)
+        problem = self.problem
+        return self.conclude(self.verifier_for(problem).verify(completion, problem))
+
+    def check_action(self, action: str) -> str:
+        """The completion ``step`` would grade (its tail, if too long); raise if out of turn."""
         if self._problem is None or self._done:
             raise ResetNeeded("the episode is over: call reset() before step()")
         if not isinstance(action, str):
             kind = type(action).__name__
             raise TypeError(f"action must be the completion text (str), got {kind}")
-        completion = action[-MAX_COMPLETION_CHARS:]
-        verdict = self.verifier_for(self._problem).verify(completion, self._problem)
+        return action[-MAX_COMPLETION_CHARS:]
+
+    def conclude(self, verdict: Verdict) -> tuple[str, SupportsFloat, bool, bool, dict[str, Any]]:
+        """End the episode with a verdict computed elsewhere (by a vector env's verifier pool).
+
+        Returns what :meth:`step` returns; ``step`` is ``check_action``, verify, ``conclude``.
+        """
+        if self._problem is None or self._done:
+            raise ResetNeeded("the episode is over: call reset() before step()")
         self.last_verdict = verdict
         self._done = True
         info = self._info()
@@ -122,6 +135,13 @@ class ReasoningEnv(gym.Env[str, str]):
             v = self.last_verdict
             lines.append(f"-> {v.status.value} (score {v.score:g}): {v.reason}")
         return "\n".join(lines)
+
+    def replica(self) -> ReasoningEnv:
+        """A new env on the same source, verifiers, template and render mode (its own RNG)."""
+        twin = ReasoningEnv(self.source, self._verifier, template=self.template,
+                            render_mode=self.render_mode)
+        twin._verifiers = self._verifiers  # shared: one verifier object per name for the batch
+        return twin
 
     def verifier_for(self, problem: Problem) -> verifiers.Verifier:
         """The verifier that grades ``problem``."""

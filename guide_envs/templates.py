@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from guide_envs.problem import Problem
 
-__all__ = ["BOXED", "PLAIN", "TEMPLATES", "PromptTemplate", "get_template"]
+__all__ = ["BOXED", "CODE", "PLAIN", "TEMPLATES", "PromptTemplate", "get_template"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,13 @@ BOXED = PromptTemplate(
     "{prompt}\n{choices}\n\nPlease reason step by step, and put your final answer within \\boxed{}."
 )
 PLAIN = PromptTemplate("{prompt}\n{choices}")
-TEMPLATES: dict[str, PromptTemplate] = {"boxed": BOXED, "plain": PLAIN}
+#: The default of ``guide/Code-v0``: the program goes in a fenced block, which the code verifier
+#: reads (the last ```python block of the completion).
+CODE = PromptTemplate(
+    "{prompt}\n\nThink it through step by step, then give your complete solution in one "
+    "```python code block."
+)
+TEMPLATES: dict[str, PromptTemplate] = {"boxed": BOXED, "plain": PLAIN, "code": CODE}
 
 
 def get_template(template: str | PromptTemplate) -> PromptTemplate:

