@@ -12,8 +12,9 @@ Completions are realistic for a trainer's batch: for each problem, a share are t
 solution, the rest wrong final answers in varied forms (a perturbed number, a symbolic
 expression, rambling text without an answer). Both run ``--warmup-steps`` untimed grading steps
 first: a fresh verifier process pays once for lazy imports and parser caches. Completions never
-repeat across steps, so guide-rl's judgement cache does not flatter it. It prints a markdown table: completions graded per second and the ratio. Grading runs
-in ``--workers`` processes for guide-rl (one per core by default), so the ratio grows with cores.
+repeat across steps, so guide-rl's judgement cache does not flatter it. It prints a markdown
+table: completions graded per second and the ratio. Grading runs in ``--workers`` processes for
+guide-rl (one per core by default), so the ratio grows with cores.
 """
 
 from __future__ import annotations

