@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -189,7 +190,7 @@ def test_guarded_hint_and_mode_validation() -> None:
 class TeacherServer:
     """POST /v1/chat/completions on 127.0.0.1: deterministic hints, failures on demand."""
 
-    def __init__(self, delay_s: float = 0.0) -> None:
+    def __init__(self, delay_s: float = 0.0, port: int = 0) -> None:
         self.delay_s = delay_s
         self.calls = 0
         self.in_flight = 0
@@ -197,7 +198,7 @@ class TeacherServer:
         self.fail_statuses: list[int] = []  # statuses for the next requests, in order
         self.leak = False  # reply with the reference solution's boxed answer
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -441,3 +442,30 @@ def test_precompute_solution_hints_from_a_dataset_file(tmp_path: Path) -> None:
     hinted = with_hints(make_source("gsm8k", data_files=str(data)), out)
     assert hinted.find("gsm8k/0").hint == "She has 3 * 4 = 12 apples."
     assert hinted.find("gsm8k/1").hint is None
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_precompute_command_runs_as_written(tmp_path: Path) -> None:
+    """The README's teacher command, verbatim, against a test server on its port (8000)."""
+    text = README.read_text()
+    start = text.index("```bash\npython -m guide_envs.hints.precompute")
+    command = text[start + len("```bash\n"):text.index("```", start + 3)]
+    srv = TeacherServer(port=8000)
+    srv.thread.start()
+    try:
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # our python
+        env = dict(os.environ, PATH=path, XDG_CACHE_HOME=str(tmp_path / "cache"))
+        done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, text=True,
+                              capture_output=True, timeout=300, check=False)
+    finally:
+        srv.httpd.shutdown()
+        srv.httpd.server_close()
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in (tmp_path / "hints.jsonl").open()]
+    assert len(rows) == 50 == srv.calls and all(r["hint"] for r in rows)
+    hinted = with_hints(make_source("procedural", families=["fractions"], difficulty=[4]),
+                        tmp_path / "hints.jsonl")
+    assert hinted.find(rows[7]["id"]).hint == rows[7]["hint"]
+    assert "Qwen/Qwen2.5-7B-Instruct" in rows[0]["hint"]
