@@ -1,0 +1,320 @@
+"""Code sources: the procedural code families and the HumanEval / MBPP / stdio adapters.
+
+Every family x difficulty 1..5 x 200 problems is generated twice (deterministic), every reference
+solution is verified by the real code verifier in the bubblewrap sandbox, and a perturbed
+solution (each return value changed) must fail. Perturbations run on the first 40 problems of
+each cell, not all 200, to keep the test near a minute; the other checks cover all 4000.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import verifiers
+from guide_envs.problem import Problem
+from guide_envs.sources.code_datasets import load_humaneval, load_mbpp, load_stdio
+from guide_envs.sources.generators import DIFFICULTIES, DOMAIN_FAMILIES, get_family
+from guide_envs.sources.procedural import ProceduralSource
+from verifiers.code import extract_program
+from verifiers.pool import VerifierPool
+
+PER_CELL = 200
+PERTURBED_PER_CELL = 40
+FAMILIES = DOMAIN_FAMILIES["code"]
+
+# Appended to a reference program: the entry point keeps its name but every result changes.
+_BUG = '''
+_correct_{name} = {name}
+def _perturb(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):
+        return value + "x"
+    if isinstance(value, list):
+        return [*value, None]
+    if value is None:
+        return 0
+    return None
+def {name}(*args, **kwargs):
+    return _perturb(_correct_{name}(*args, **kwargs))
+'''
+
+
+def _generate_all() -> list[Problem]:
+    return [ProceduralSource.generate(family, level, 0, index)
+            for family in FAMILIES for level in DIFFICULTIES for index in range(PER_CELL)]
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[Problem]:
+    return _generate_all()
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[VerifierPool]:
+    """Two worker processes, each with its own warm sandbox (faster than threads over one)."""
+    with VerifierPool(workers=2) as shared:
+        yield shared
+
+
+def _verify_all(pool: VerifierPool, pairs: list[tuple[str, Problem]]) -> list[verifiers.Verdict]:
+    responses, problems = zip(*pairs, strict=True)
+    return pool.verify_batch(responses, problems, verifier="code")
+
+
+def _perturbed(problem: Problem) -> str:
+    assert problem.solution is not None
+    program = extract_program(problem.solution)
+    bug = _BUG.format(name=problem.metadata["entry_point"])
+    return f"```python\n{program}{bug}```"
+
+
+# -- procedural code families ------------------------------------------------------------------
+
+
+def test_families_are_code_families() -> None:
+    for name in FAMILIES:
+        family = get_family(name)
+        assert (family.name, family.domain) == (name, "code")
+    problem = ProceduralSource(domain="code")[0]
+    assert problem.domain == "code" and problem.answer is None and problem.tests
+
+
+def test_generation_is_deterministic(generated: list[Problem]) -> None:
+    assert len(generated) == len(FAMILIES) * len(DIFFICULTIES) * PER_CELL
+    assert _generate_all() == generated
+
+
+_DIGEST = """
+import hashlib
+from guide_envs.sources.procedural import ProceduralSource
+digest = hashlib.sha256()
+for family in {families!r}:
+    for level in range(1, 6):
+        for index in range(20):
+            p = ProceduralSource.generate(family, level, 0, index)
+            digest.update(repr((p.prompt, p.tests, p.solution, p.hint)).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_generation_does_not_depend_on_the_process() -> None:
+    """Same problems under different hash seeds (no set or dict order leaks into them)."""
+    code = _DIGEST.format(families=FAMILIES)
+    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+               for seed in (1, 2)}
+    assert len(digests) == 1
+
+
+def test_problem_shape(generated: list[Problem]) -> None:
+    for problem in generated:
+        entry = problem.metadata["entry_point"]
+        assert problem.metadata["kind"] and f"`{entry}(" in problem.prompt, problem.id
+        assert problem.solution is not None and problem.hint
+        program = extract_program(problem.solution)
+        assert f"def {entry}(" in program and program not in problem.prompt, problem.id
+        expected = set()
+        for test in problem.tests:
+            statement = ast.parse(test).body[0]
+            assert isinstance(statement, ast.Assert) and isinstance(statement.test, ast.Compare)
+            call, literal = statement.test.left, statement.test.comparators[0]
+            assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name), test
+            assert call.func.id == entry, test
+            expected.add(repr(ast.literal_eval(literal)))
+        # No constant function passes: the tests expect at least two different values.
+        assert len(expected) >= 2, (problem.id, problem.tests)
+        assert len(problem.tests) >= 2 + problem.metadata["difficulty"], problem.id
+
+
+def test_hint_does_not_give_the_program(generated: list[Problem]) -> None:
+    for problem in generated:
+        assert problem.solution is not None and problem.hint is not None
+        program = extract_program(problem.solution)
+        lines = [line.strip() for line in program.splitlines() if len(line.strip()) >= 12]
+        assert "def " not in problem.hint, problem.id
+        assert program.strip() not in problem.hint, problem.id
+        assert not any(line in problem.hint for line in lines), (problem.id, problem.hint)
+
+
+def test_reference_solutions_pass(generated: list[Problem], pool: VerifierPool) -> None:
+    started = time.perf_counter()
+    verdicts = _verify_all(pool, [(p.solution or "", p) for p in generated])
+    failed = {p.id: v.reason for p, v in zip(generated, verdicts, strict=True) if not v.correct}
+    print(f"\ncode families: {len(generated)} references in {time.perf_counter() - started:.1f} s")
+    assert failed == {}
+
+
+def test_perturbed_solutions_fail(generated: list[Problem], pool: VerifierPool) -> None:
+    sample = [p for p in generated if int(p.id.rpartition("/")[2]) < PERTURBED_PER_CELL]
+    started = time.perf_counter()
+    verdicts = _verify_all(pool, [(_perturbed(p), p) for p in sample])
+    print(f"\ncode families: {len(sample)} perturbed in {time.perf_counter() - started:.1f} s")
+    passed = [p.id for p, v in zip(sample, verdicts, strict=True) if v.correct]
+    assert passed == []
+    assert all(v.status is verifiers.Status.INCORRECT for v in verdicts)
+
+
+# -- MBPP ----------------------------------------------------------------------------------------
+
+
+def test_mbpp_loads_every_record(shared_data: Path) -> None:
+    source = load_mbpp(shared_data / "mbpp.jsonl")
+    assert len(source) == 974
+    first = source.find("mbpp/1")
+    assert first.metadata["entry_point"] == "min_cost" and len(first.tests) == 3
+    assert first.tests[0] in first.prompt and first.tests[1] not in first.prompt
+    assert "\r" not in (first.solution or "")
+    assert source.find("mbpp/367").metadata["setup_code"]
+    assert sum(len(p.tests) > 3 for p in source) == 11  # the records with challenge tests
+    assert all(p.metadata["entry_point"] for p in source)
+    assert len(load_mbpp(shared_data / "mbpp.jsonl", limit=5)) == 5
+
+
+def _write(path: Path, rows: list[Any]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+_MBPP_ROW = {"task_id": 1, "text": "Add.", "code": "def add(a, b):\n    return a + b",
+             "test_setup_code": "", "test_list": ["assert add(1, 2) == 3"],
+             "challenge_test_list": []}
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"test_list": "assert add(1, 2) == 3"}, "row 2: field 'test_list' must be list, got str"),
+    ({"test_list": []}, "row 2: field 'test_list' is empty"),
+    ({"test_list": ["assert add(1, == 3"]}, "row 2: field 'test_list' holds a test that"),
+    ({"task_id": "x"}, "row 2: field 'task_id' must be int"),
+    ({"code": None}, "row 2: field 'code' is missing"),
+])
+def test_mbpp_malformed_records_name_file_row_and_field(tmp_path: Path, change: dict[str, Any],
+                                                        message: str) -> None:
+    path = _write(tmp_path / "bad.jsonl", [_MBPP_ROW, {**_MBPP_ROW, "task_id": 2, **change}])
+    with pytest.raises(ValueError, match=message) as info:
+        load_mbpp(path)
+    assert str(path) in str(info.value)
+
+
+def test_mbpp_bad_json_names_row(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(_MBPP_ROW) + "\n{not json\n")
+    with pytest.raises(ValueError, match=r"bad.jsonl: row 2: not valid JSON"):
+        load_mbpp(path)
+
+
+# -- stdin/stdout ----------------------------------------------------------------------------------
+
+
+def test_stdio_problems_load(shared_data: Path) -> None:
+    source = load_stdio(shared_data / "stdio_problems.jsonl")
+    assert len(source) == 165
+    assert sum(len(p.tests) for p in source) == 1837  # the README's count
+    first = source.find("stdio/0")
+    assert first.tests[0] == {"input": "5 2\nAA\nAB\nBB\nBA\nAZ\n", "output": "5 2 1 3 4 \n"}
+    assert first.metadata["compare"] == "whitespace" and first.solution is None
+    assert "standard input" in first.prompt
+
+
+def test_stdio_wrong_programs_fail_on_real_problems(shared_data: Path, pool: VerifierPool) -> None:
+    """The file has no reference solutions; a program printing nothing useful must fail."""
+    source = load_stdio(shared_data / "stdio_problems.jsonl", limit=15)
+    verdicts = _verify_all(pool, [("```python\nprint('no idea')\n```", p) for p in source])
+    assert [v.status for v in verdicts] == [verifiers.Status.INCORRECT] * 15
+
+
+# A hand-written solution of stdio/0 (sort titles ascending at odd positions, descending at even).
+_ASC_DESC = """import sys
+data = sys.stdin.buffer.read().split()
+n = int(data[0])
+titles = data[2:2 + n]
+def key(i):
+    return bytes(c if j % 2 == 0 else 255 - c for j, c in enumerate(titles[i]))
+print(" ".join(str(i + 1) for i in sorted(range(n), key=key)))
+"""
+
+
+def test_stdio_real_problem_verifies_with_a_correct_program(shared_data: Path) -> None:
+    problem = load_stdio(shared_data / "stdio_problems.jsonl", limit=1)[0]
+    verdict = verifiers.get("code").verify(f"```python\n{_ASC_DESC}```", problem)
+    assert verdict.correct, verdict.reason
+
+
+_SUM_PROGRAM = "import sys\nprint(sum(int(x) for x in sys.stdin.read().split()))\n"
+
+
+def test_stdio_apps_layout_verifies(tmp_path: Path) -> None:
+    io = {"inputs": ["1 2\n", "5 5 5\n", "-3 3\n"], "outputs": ["3\n", "15\n", "0"]}
+    rows = [{"problem_id": 10, "question": "Print the sum of the numbers.",
+             "input_output": json.dumps(io), "solutions": json.dumps([_SUM_PROGRAM])},
+            {"problem_id": 11, "question": "Call-based.", "solutions": "[]",
+             "input_output": json.dumps({"fn_name": "f", "inputs": [[1]], "outputs": [[1]]})}]
+    source = load_stdio(_write(tmp_path / "apps.jsonl", rows), compare="exact")
+    assert len(source) == 1  # the call-based record is skipped
+    problem = source.find("apps/10")
+    assert problem.metadata["compare"] == "exact" and len(problem.tests) == 3
+    verifier = verifiers.get("code")
+    assert not verifier.verify(problem.solution or "", problem).correct  # "0" lacks a newline
+    loose = load_stdio(tmp_path / "apps.jsonl", name="sums").find("sums/10")
+    assert verifier.verify(loose.solution or "", loose).correct
+
+
+def test_stdio_json_array_file(tmp_path: Path) -> None:
+    rows = [{"problem": "Sum.", "tests": {"inputs": ["1 1"], "outputs": ["2"]},
+             "solutions": [_SUM_PROGRAM]}]
+    path = tmp_path / "array.json"
+    path.write_text(json.dumps(rows))
+    problem = load_stdio(path)[0]
+    assert problem.id == "stdio/0"
+    assert verifiers.get("code").verify(problem.solution or "", problem).correct
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({"problem": "P", "tests": {"inputs": ["1"], "outputs": []}},
+     "row 1: field 'tests' has 1 inputs but 0 outputs"),
+    ({"problem": "P", "tests": {"inputs": [], "outputs": []}}, "row 1: field 'tests' has no"),
+    ({"problem": "P", "tests": {"outputs": ["1"]}}, "row 1: field 'tests.inputs' must be list"),
+    ({"problem": "P", "tests": {"inputs": [1], "outputs": ["1"]}},
+     "row 1: field 'tests.inputs' item 0 must be a string"),
+    ({"tests": {"inputs": ["1"], "outputs": ["1"]}}, "row 1: field 'problem' is missing"),
+    ({"question": "Q", "input_output": "{oops"}, "row 1: field 'input_output' is not valid JSON"),
+])
+def test_stdio_malformed_records(tmp_path: Path, row: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        load_stdio(_write(tmp_path / "bad.jsonl", [row]))
+
+
+def test_limits_and_compare_are_checked(tmp_path: Path) -> None:
+    path = _write(tmp_path / "one.jsonl", [_MBPP_ROW])
+    loaders: list[Callable[..., Any]] = [lambda **kw: load_mbpp(path, **kw), load_humaneval]
+    for loader in loaders:
+        with pytest.raises(ValueError, match="limit must be a positive integer"):
+            loader(limit=0)
+    with pytest.raises(ValueError, match="compare must be one of"):
+        load_stdio(path, compare="fuzzy")
+
+
+# -- HumanEval -------------------------------------------------------------------------------------
+
+
+def test_humaneval_loads_and_a_sample_verifies(pool: VerifierPool) -> None:
+    source = load_humaneval()
+    assert len(source) == 164
+    problem = source.find("humaneval/163")
+    assert problem.tests[0]["entry_point"] == problem.metadata["entry_point"]
+    assert f"def {problem.metadata['entry_point']}(" in problem.prompt
+    sample = [source[i] for i in range(0, 164, 11)]  # 15 problems
+    verdicts = _verify_all(pool, [(p.solution or "", p) for p in sample])
+    assert [v.reason for v in verdicts if not v.correct] == []
