@@ -6,11 +6,15 @@ The default (:data:`BOXED`) asks for step-by-step reasoning and the final answer
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from guide_envs.problem import Problem
 
 __all__ = ["BOXED", "CODE", "PLAIN", "TEMPLATES", "PromptTemplate", "get_template"]
+
+
+_FIELD = re.compile(r"\{(prompt|choices|hint)\}")
 
 
 @dataclass(frozen=True)
@@ -32,33 +36,52 @@ class PromptTemplate:
 
     user: str
     system: str | None = None
+    hinted: str | None = None
 
     def __post_init__(self) -> None:
         if "{prompt}" not in self.user:
             raise ValueError(f"a template's user message needs a {{prompt}} field: {self.user!r}")
+        if self.hinted is not None and not all(f in self.hinted for f in ("{prompt}", "{hint}")):
+            raise ValueError(f"a hinted user message needs {{prompt}} and {{hint}} fields: "
+                             f"{self.hinted!r}")
 
-    def render(self, problem: Problem) -> str:
-        """The prompt as one string (the observation)."""
+    def render(self, problem: Problem, hint: str | None = None) -> str:
+        """The prompt as one string (the observation); with ``hint``, the guided prompt.
+
+        A hint needs the ``hinted`` form of the template (``ValueError`` otherwise); the
+        :class:`~guide_envs.wrappers.HintOnFailure` wrapper falls back to its own template.
+        """
+        user = self.user
+        if hint is not None:
+            if self.hinted is None:
+                raise ValueError("this template has no hinted form")
+            user = self.hinted
         choices = "\n".join(f"({chr(65 + i)}) {c}" for i, c in enumerate(problem.choices))
-        user = self.user if choices else self.user.replace("\n{choices}", "")
-        text = user.replace("{choices}", choices).replace("{prompt}", problem.prompt)
-        return text.strip()
+        user = user if choices else user.replace("\n{choices}", "")
+        values = {"prompt": problem.prompt, "choices": choices, "hint": hint or ""}
+        # one pass, so that a prompt or hint containing "{hint}" is left as it is
+        return _FIELD.sub(lambda m: values[m.group(1)], user).strip()
 
-    def messages(self, problem: Problem) -> list[dict[str, str]]:
+    def messages(self, problem: Problem, hint: str | None = None) -> list[dict[str, str]]:
         """The prompt as chat messages, for ``tokenizer.apply_chat_template``."""
         system = [{"role": "system", "content": self.system}] if self.system else []
-        return [*system, {"role": "user", "content": self.render(problem)}]
+        return [*system, {"role": "user", "content": self.render(problem, hint)}]
 
 
+_STEP_BY_STEP = "Please reason step by step, and put your final answer within \\boxed{}."
 BOXED = PromptTemplate(
-    "{prompt}\n{choices}\n\nPlease reason step by step, and put your final answer within \\boxed{}."
+    "{prompt}\n{choices}\n\n" + _STEP_BY_STEP,
+    hinted="{prompt}\n{choices}\n\nHint: {hint}\n\nThe hint is only a starting point: write out "
+           "the complete solution yourself. " + _STEP_BY_STEP,
 )
-PLAIN = PromptTemplate("{prompt}\n{choices}")
+PLAIN = PromptTemplate("{prompt}\n{choices}", hinted="{prompt}\n{choices}\n\nHint: {hint}")
 #: The default of ``guide/Code-v0``: the program goes in a fenced block, which the code verifier
 #: reads (the last ```python block of the completion).
+_CODE_BLOCK = ("Think it through step by step, then give your complete solution in one "
+               "```python code block.")
 CODE = PromptTemplate(
-    "{prompt}\n\nThink it through step by step, then give your complete solution in one "
-    "```python code block."
+    "{prompt}\n\n" + _CODE_BLOCK,
+    hinted="{prompt}\n\nHint: {hint}\n\nThe hint is only a starting point. " + _CODE_BLOCK,
 )
 TEMPLATES: dict[str, PromptTemplate] = {"boxed": BOXED, "plain": PLAIN, "code": CODE}
 

@@ -15,6 +15,7 @@ import gymnasium as gym
 
 from guide_envs.hints.protocol import HintProvider
 from guide_envs.problem import Problem
+from guide_envs.templates import PromptTemplate
 
 __all__ = ["GUIDED", "GuidedReward", "GuidedTemplate", "HintOnFailure"]
 
@@ -74,6 +75,9 @@ class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructor
     ...}``, part of the env protocol) so the next step grades the guided attempt. The episode
     ends on success, after ``max_hints`` guided attempts, or when no hint is available.
     ``info["guided_attempt"]`` says whether the completion just graded was written with a hint.
+    ``reset(options={"problem_id": ..., "guided": True})`` starts an episode guided at once
+    (what a learner that decides on guidance per group of rollouts needs); when no hint exists
+    ``info["guided"]`` is False and the observation is the plain one.
 
     Reward for a guided attempt (``guided_reward``): ``"full"`` (the verifier's score, the
     default: Guide's learner corrects for the hint with its importance ratio), ``"scaled"``
@@ -85,7 +89,9 @@ class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructor
             :class:`~guide_envs.Problem` as ``env.unwrapped.problem`` (as ``ReasoningEnv`` does).
         provider: Where hints come from (default: the problem's own ``hint`` field).
         max_hints: Guided attempts per episode (at least 1).
-        template: How the hint joins the observation.
+        template: How the hint joins the observation. By default the env's own hinted prompt
+            (a ``ReasoningEnv`` whose :class:`~guide_envs.templates.PromptTemplate` has a
+            ``hinted`` form, as the built-in ones do), else :data:`GUIDED`.
         guided_reward: The reward rule for guided attempts (see above).
         guided_scale: The factor for ``"scaled"``.
         success: The reward at or above which an attempt counts as solved when the info has
@@ -96,7 +102,7 @@ class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructor
         >>> env = HintOnFailure(gym.make("guide/Math-v0", families=["arithmetic"], difficulty=1))
         >>> obs, info = env.reset(seed=0, options={"problem_id": "arithmetic/d1/s0/0"})
         >>> obs, reward, terminated, _, info = env.step("I think it is \\\\boxed{7}.")
-        >>> reward, terminated, info["guided"], "Hint:" in obs
+        >>> reward, terminated, info["guided"], "Hint: Follow the order" in obs
         (0.0, False, True, True)
         >>> obs, reward, terminated, _, info = env.step("\\\\boxed{-94}")
         >>> reward, terminated, info["guided_attempt"]
@@ -104,7 +110,7 @@ class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructor
     """
 
     def __init__(self, env: gym.Env[str, str], provider: HintProvider | None = None, *,
-                 max_hints: int = 1, template: GuidedTemplate = GUIDED,
+                 max_hints: int = 1, template: GuidedTemplate | None = None,
                  guided_reward: GuidedReward = "full", guided_scale: float = 0.5,
                  success: float = 1.0) -> None:
         gym.utils.RecordConstructorArgs.__init__(
@@ -138,11 +144,18 @@ class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructor
     def reset(self, *, seed: int | None = None,
               options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         """Reset the inner env; the episode starts unguided."""
-        obs, info = self.env.reset(seed=seed, options=options)
+        options = dict(options or {})
+        guided = bool(options.pop("guided", False))
+        obs, info = self.env.reset(seed=seed, options=options or None)
         self.hints_used = 0
         self._observation, self._messages = obs, info.get("messages")
         self._problem_id = info.get("problem_id")
-        return obs, {**info, "guided": False}
+        info = {**info, "guided": False}
+        hint = self.provider.hint(self._current_problem()) if guided else None
+        if not hint:
+            return obs, info
+        self.hints_used = 1
+        return self._guided_observation(hint, info)
 
     def step(self, action: str) -> tuple[str, SupportsFloat, bool, bool, dict[str, Any]]:
         """Grade ``action``; on failure with hints left, return the guided observation."""
@@ -162,11 +175,23 @@ class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructor
         """Replay the problem in the inner env and return the guided observation."""
         self.hints_used += 1
         _, replay_info = self.env.reset(options={"problem_id": self._problem_id})
-        info = {**info, "guided": True, "hint": hint,
-                "problem_id": replay_info.get("problem_id", self._problem_id)}
+        info = {**info, "problem_id": replay_info.get("problem_id", self._problem_id)}
+        obs, info = self._guided_observation(hint, info)
+        return obs, reward, False, False, info
+
+    def _guided_observation(self, hint: str,
+                            info: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The observation and info of a guided attempt at the current problem."""
+        info = {**info, "guided": True, "hint": hint}
+        own = getattr(self.env.unwrapped, "template", None)
+        if self.template is None and isinstance(own, PromptTemplate) and own.hinted:
+            problem = self._current_problem()
+            info["messages"] = own.messages(problem, hint)
+            return own.render(problem, hint), info
+        template = self.template or GUIDED
         if self._messages is not None:
-            info["messages"] = self.template.messages(self._messages, hint)
-        return self.template.render(self._observation, hint), reward, False, False, info
+            info["messages"] = template.messages(self._messages, hint)
+        return template.render(self._observation, hint), info
 
     def _guided(self, reward: float) -> float:
         if self.guided_reward == "zero":

@@ -90,8 +90,11 @@ def _number_value(m: re.Match[str]) -> float | None:
 # --- units -----------------------------------------------------------------------------------
 
 # LaTeX unit syntax pint cannot read, rewritten in order into pint's plain syntax.
+# One level of braces may nest inside (\mathrm{s^{-1}}); the alternatives start with different
+# characters, so the pattern cannot backtrack exponentially.
 _TEXT_MACRO = re.compile(
-    r"\\(?:text|mathrm|textrm|mathit|rm|operatorname|mbox|textnormal|mathsf|unit)\s*\{([^{}]*)\}")
+    r"\\(?:text|mathrm|textrm|mathit|rm|operatorname|mbox|textnormal|mathsf|unit)\s*"
+    r"\{((?:[^{}]|\{[^{}]*\})*)\}")
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _DEGREE = r"(?:\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree|°|º)"
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import warnings
+from pathlib import Path
+from typing import Any
 
 import gymnasium as gym
 import pytest
@@ -19,16 +21,18 @@ from guide_envs.sources.procedural import ProceduralSource
 gym.register_envs(guide_envs)
 
 
-def test_check_env_passes_without_warnings() -> None:
-    env = gym.make("guide/Math-v0")
+@pytest.mark.parametrize("env_id", guide_envs.ENV_IDS)
+def test_check_env_passes_without_warnings(env_id: str) -> None:
+    env = gym.make(env_id)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_env(env.unwrapped)
 
 
-def test_module_prefixed_id_works_in_a_fresh_interpreter() -> None:
+@pytest.mark.parametrize("env_id", guide_envs.ENV_IDS)
+def test_module_prefixed_id_works_in_a_fresh_interpreter(env_id: str) -> None:
     code = ("import gymnasium as gym\n"
-            "env = gym.make('guide_envs:guide/Math-v0')\n"
+            f"env = gym.make('guide_envs:{env_id}')\n"
             "obs, info = env.reset(seed=3)\n"
             "print(info['problem_id'])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -86,6 +90,31 @@ def test_step_before_reset_is_a_clear_error() -> None:
     env = ReasoningEnv(ProceduralSource())
     with pytest.raises(ResetNeeded, match="reset"):
         env.step("\\boxed{1}")
+
+
+@pytest.mark.parametrize(("env_id", "source"), [
+    ("guide/Science-v0", {"source": "mmlu", "path": "mmlu_stem.jsonl", "limit": 50}),
+    ("guide/Science-v0", {"source": "aqua", "path": "aqua.jsonl", "limit": 50}),
+    ("guide/Code-v0", {"source": "mbpp", "path": "mbpp.jsonl", "limit": 50}),
+    ("guide/Code-v0", {"source": "stdio", "path": "stdio_problems.jsonl", "limit": 20}),
+    ("guide/Code-v0", {"source": "humaneval", "limit": 50}),
+])
+def test_adapters_make_envs_that_never_show_the_gold(env_id: str, source: dict[str, Any],
+                                                      shared_data: Path) -> None:
+    if "path" in source:
+        source = {**source, "path": str(shared_data / source["path"])}
+    env = gym.make(env_id, **source)
+    for seed in range(5):
+        obs, info = env.reset(seed=seed)
+        problem = env.unwrapped.problem
+        # the solution, and every test but the first (MBPP prompts show one, as EvalPlus does)
+        shown = problem.tests[:1]
+        hidden = [problem.solution or "",
+                  *(t for t in problem.tests if isinstance(t, str) and t not in shown)]
+        assert not [h for h in hidden if len(h) > 20 and h in obs + repr(info)]
+    if problem.solution:  # the reference solution passes in the env
+        _, reward, terminated, _, _ = env.step(problem.solution)
+        assert terminated and reward == 1.0, env.unwrapped.last_verdict
 
 
 def test_gold_never_appears_before_grading() -> None:

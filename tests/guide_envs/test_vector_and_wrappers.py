@@ -124,11 +124,36 @@ def test_failure_gives_the_guided_observation_then_the_episode_ends() -> None:
     problem = env.unwrapped.problem
     guided, reward, terminated, truncated, info = env.step("\\boxed{123456789}")
     assert (reward, terminated, truncated, info["guided"]) == (0.0, False, False, True)
-    assert info["hint"] == problem.hint and guided == GUIDED.render(obs, problem.hint)
+    template = env.unwrapped.template  # the env's own hinted prompt
+    assert info["hint"] == problem.hint and guided == template.render(problem, problem.hint)
+    assert guided.startswith(problem.prompt) and guided.endswith("within \\boxed{}.")
     assert info["messages"][-1]["content"] == guided and info["problem_id"] == PID
     assert f"\\boxed{{{problem.answer}}}" not in info["hint"]
     _, reward, terminated, _, info = env.step("\\boxed{123456789}")  # the guided attempt fails
     assert (reward, terminated, info["guided"], info["guided_attempt"]) == (0.0, True, False, True)
+
+
+def test_guided_reset_starts_with_the_hint() -> None:
+    env = _wrapped()
+    obs, info = env.reset(seed=0, options={"problem_id": PID, "guided": True})
+    problem = env.unwrapped.problem
+    assert info["guided"] and info["hint"] == problem.hint and problem.hint in obs
+    assert info["messages"][-1]["content"] == obs and env.hints_used == 1
+    _, reward, terminated, _, info = env.step(f"\\boxed{{{problem.answer}}}")
+    assert (reward, terminated, info["guided_attempt"]) == (1.0, True, True)
+    plain, info = env.reset(seed=0, options={"problem_id": PID})
+    assert not info["guided"] and "Hint" not in plain
+
+
+def test_foreign_templates_fall_back_to_the_generic_guided_template() -> None:
+    from guide_envs.templates import PromptTemplate
+
+    plain = PromptTemplate("{prompt}")  # no hinted form
+    env = HintOnFailure(gym.make("guide/Math-v0", template=plain, **KW))
+    obs, _ = env.reset(seed=0, options={"problem_id": PID})
+    guided, *_, info = env.step("wrong")
+    assert guided == GUIDED.render(obs, info["hint"])
+    assert info["messages"][-1]["content"] == guided
 
 
 def test_success_first_time_ends_unguided() -> None:

@@ -22,6 +22,8 @@ from verifiers.units import (
     ("$10$ cm", 0.1, "m"),
     ("9.8 m/s^2", 9.8, "m/s**2"),
     ("9.8\\ \\text{m}/\\text{s}^{2}", 9.8, "m/s**2"),
+    ("2.02 \\times 10^{-4}\\ \\mathrm{s^{-1}}", 2.02e-4, "1/s"),  # braces inside \mathrm
+    ("3\\,\\mathrm{m^{2}}", 3.0, "m**2"),
     ("5 \\frac{m}{s^2}", 5.0, "m/s**2"),
     ("3.0 \\times 10^{8} m/s", 3.0e8, "m/s"),
     ("3 x 10^8 m/s", 3.0e8, "m/s"),
