@@ -1,20 +1,24 @@
 """``gym.make_vec`` with guide-rl's vector entry point next to Gymnasium's ``SyncVectorEnv``.
 
 Run ``python benchmarks/vector_env.py`` (``--help`` for options). Both vector envs are built by
-``gym.make_vec`` from the same id and kwargs, reset with the same seed (so they hold the same
-problems) and stepped with the same completions; only ``vectorization_mode`` differs
-(``"vector_entry_point"``, the default for guide-rl ids, against ``"sync"``). Both use
-Gymnasium's default ``NEXT_STEP`` autoreset, so steps alternate: one grades every sub-env, the
-next draws new problems (the same work in both). The table reports grading steps alone and all
-steps together.
+``gym.make_vec`` from the same id and kwargs (only ``vectorization_mode`` differs:
+``"vector_entry_point"``, the default for guide-rl ids, against ``"sync"``), hold the same
+problems and are stepped with the same completions. Only the grading steps are timed.
 
-Completions are realistic for a trainer's batch: for each problem, a share are the reference
-solution, the rest wrong final answers in varied forms (a perturbed number, a symbolic
-expression, rambling text without an answer). Both run ``--warmup-steps`` untimed grading steps
-first: a fresh verifier process pays once for lazy imports and parser caches. Completions never
-repeat across steps, so guide-rl's judgement cache does not flatter it. It prints a markdown
-table: completions graded per second and the ratio. Grading runs in ``--workers`` processes for
-guide-rl (one per core by default), so the ratio grows with cores.
+Two workloads:
+
+* **distinct answers**: every sub-env has its own problem and every completion its own final
+  answer, so nothing can be reused: this measures parallel grading alone.
+* **GRPO groups**: the batch is ``--group-size`` completions for each of ``num_envs / G``
+  problems, as a GRPO trainer grades it; completions differ in their reasoning text, and their
+  final answers come from a few candidates per problem (the right one and two wrong ones), as
+  sampled answers do. guide-rl's pool judges each distinct (problem, answer) once.
+
+Completions are the reference solution (a ``--solved`` share) or wrong final answers in varied
+forms (a perturbed number, a symbolic expression, text without a boxed answer). Both vector envs
+first run ``--warmup-steps`` untimed grading steps: a fresh verifier process pays once for lazy
+imports and parser caches. Grading runs in ``--workers`` processes for guide-rl (one per core by
+default), so the first ratio grows with cores.
 """
 
 from __future__ import annotations
@@ -40,49 +44,65 @@ WRONG_FORMS = (
 )
 
 
-def completions_for(env: Any, step: int, rng: random.Random, solved: float) -> list[str]:
-    """One completion per sub-env: the reference solution with probability ``solved``."""
+def sub_envs(env: Any) -> list[Any]:
+    """The sub-envs of either vector env, unwrapped."""
+    return [sub.unwrapped for sub in env.unwrapped.envs]
+
+
+def distinct(env: Any, step: int, rng: random.Random, args: argparse.Namespace) -> list[str]:
+    """One completion per sub-env, each with its own final answer."""
     out = []
-    for sub in env.unwrapped.envs:
-        problem = sub.unwrapped.problem
-        if rng.random() < solved and problem.solution:
-            out.append(f"{problem.solution}\n(step {step})")
+    for sub in sub_envs(env):
+        if rng.random() < args.solved and sub.problem.solution:
+            out.append(f"{sub.problem.solution}\n(step {step})")
         else:
-            out.append(rng.choice(WRONG_FORMS).format(n=rng.randint(-999, 999)) + f" #{step}")
+            out.append(rng.choice(WRONG_FORMS).format(n=rng.randint(-99999, 99999)) + f" #{step}")
     return out
 
 
-def run(mode: str, args: argparse.Namespace) -> tuple[float, float]:
-    """Completions per second in ``mode``: (grading steps only, all steps)."""
-    kwargs: dict[str, Any] = {"difficulty": args.difficulty}
+def grouped(env: Any, step: int, rng: random.Random, args: argparse.Namespace) -> list[str]:
+    """Regroup the sub-envs as G rollouts per problem; answers drawn from 3 per problem."""
+    subs = sub_envs(env)
+    g = args.group_size
+    out = []
+    for start in range(0, len(subs), g):
+        problem = subs[start].problem
+        wrong = [rng.randint(-99999, 99999) for _ in range(2)]
+        for i, sub in enumerate(subs[start:start + g]):
+            sub.reset(options={"problem_id": problem.id})
+            if rng.random() < args.solved and problem.solution:
+                out.append(f"Attempt {step}.{i}: let me work it out.\n{problem.solution}")
+            else:
+                form = rng.choice(WRONG_FORMS[:2])
+                out.append(f"Attempt {step}.{i}: " + form.format(n=rng.choice(wrong)))
+    return out
+
+
+def run(mode: str, workload: str, args: argparse.Namespace) -> float:
+    """Completions graded per second in ``mode`` on ``workload``."""
+    kwargs: dict[str, Any] = {"difficulty": args.difficulty, "autoreset_mode": "SameStep"}
     if args.families:
         kwargs["families"] = args.families
     if mode == "sync":
+        kwargs["vector_kwargs"] = {"autoreset_mode": kwargs.pop("autoreset_mode")}
         env = gym.make_vec(args.env_id, num_envs=args.num_envs, vectorization_mode="sync",
                            **kwargs)
     else:
         env = gym.make_vec(args.env_id, num_envs=args.num_envs, workers=args.workers, **kwargs)
         env.unwrapped.pool.warm_up()
+    make_actions = grouped if workload == "groups" else distinct
     rng = random.Random(args.seed)
     env.reset(seed=args.seed)
     for step in range(args.warmup_steps):  # to steady state: lazy imports, parser caches
-        env.step(completions_for(env, -1 - step, rng, args.solved))
-        env.step([""] * args.num_envs)
-    grading = total = 0.0
+        env.step(distinct(env, -1 - step, rng, args))
+    elapsed = 0.0
     for step in range(args.steps):
-        env.step([""] * args.num_envs)  # autoreset step: new problems, actions ignored
-        actions = completions_for(env, step, rng, args.solved)
+        actions = make_actions(env, step, rng, args)
         started = time.perf_counter()
-        env.step(actions)
-        grading += time.perf_counter() - started
-    total_started = time.perf_counter()
-    for step in range(args.steps):
-        env.step([""] * args.num_envs)
-        env.step(completions_for(env, args.steps + step, rng, args.solved))
-    total = time.perf_counter() - total_started
+        env.step(actions)  # SAME_STEP: grades, then draws the next problems
+        elapsed += time.perf_counter() - started
     env.close()
-    graded = args.steps * args.num_envs
-    return graded / grading, graded / total
+    return args.steps * args.num_envs / elapsed
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -90,7 +110,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--env-id", default="guide/Math-v0", help="Gymnasium id to vectorise")
     parser.add_argument("--num-envs", type=int, default=64, help="sub-envs (batch size)")
-    parser.add_argument("--steps", type=int, default=10, help="timed steps per run")
+    parser.add_argument("--group-size", type=int, default=8, help="G for the GRPO workload")
+    parser.add_argument("--steps", type=int, default=20, help="timed grading steps per run")
+    parser.add_argument("--warmup-steps", type=int, default=10,
+                        help="untimed grading steps first, so both run at steady state")
     parser.add_argument("--families", nargs="*", default=None,
                         help="procedural families (default: all of the env's domain)")
     parser.add_argument("--difficulty", type=int, nargs="+", default=[1, 2, 3],
@@ -98,19 +121,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--solved", type=float, default=0.3,
                         help="share of completions that are the reference solution")
     parser.add_argument("--seed", type=int, default=0, help="problem and completion seed")
-    parser.add_argument("--warmup-steps", type=int, default=10,
-                        help="untimed grading steps first, so both run at steady state")
     parser.add_argument("--workers", type=int, default=None,
                         help="verifier processes for guide-rl (default: one per core)")
     args = parser.parse_args(argv)
-    sync = run("sync", args)
-    ours = run("vector_entry_point", args)
-    print(f"\n{args.env_id}, {args.num_envs} envs, {args.steps} grading steps, "
+    if args.num_envs % args.group_size:
+        parser.error("--num-envs must be a multiple of --group-size")
+    print(f"\n{args.env_id}, {args.num_envs} envs, {args.steps} timed grading steps, "
           f"{args.solved:.0%} correct completions, {os.cpu_count()} cores\n")
-    print("| completions/s | gymnasium SyncVectorEnv | guide-rl make_vec | ratio |")
+    print("| completions graded/s | gymnasium SyncVectorEnv | guide-rl make_vec | ratio |")
     print("|---|---:|---:|---:|")
-    for i, label in enumerate(("grading steps", "all steps (with autoreset draws)")):
-        print(f"| {label} | {sync[i]:.0f} | {ours[i]:.0f} | {ours[i] / sync[i]:.2f} |")
+    for workload, label in (("distinct", "distinct answers"),
+                            ("groups", f"GRPO groups of {args.group_size}")):
+        sync, ours = run("sync", workload, args), run("vector_entry_point", workload, args)
+        print(f"| {label} | {sync:.0f} | {ours:.0f} | {ours / sync:.2f} |")
+
 
 if __name__ == "__main__":
     main()
