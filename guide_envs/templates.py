@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from guide_envs.problem import Problem
 
-__all__ = ["BOXED", "CODE", "PLAIN", "TEMPLATES", "PromptTemplate", "get_template"]
+__all__ = ["BOXED", "CHAIN", "CODE", "PLAIN", "TEMPLATES", "PromptTemplate", "get_template"]
 
 
 _FIELD = re.compile(r"\{(prompt|choices|hint)\}")
@@ -83,11 +83,20 @@ CODE = PromptTemplate(
     "{prompt}\n\n" + _CODE_BLOCK,
     hinted="{prompt}\n\nHint: {hint}\n\nThe hint is only a starting point. " + _CODE_BLOCK,
 )
-TEMPLATES: dict[str, PromptTemplate] = {"boxed": BOXED, "plain": PLAIN, "code": CODE}
+#: The compact format of the ``tiny`` preset (the ``rewrite_chain`` family): the model continues
+#: after ``S:`` with the chain of rewrites and ``;A:<answer>``; a hint (a first state) goes after
+#: ``H:``. Characters only from a 32-symbol vocabulary, so a character tokenizer suffices.
+CHAIN = PromptTemplate("Q:{prompt} S:", hinted="Q:{prompt} H:{hint} S:")
+TEMPLATES: dict[str, PromptTemplate] = {"boxed": BOXED, "plain": PLAIN, "code": CODE,
+                                        "chain": CHAIN}
 
 
 def get_template(template: str | PromptTemplate) -> PromptTemplate:
-    """A template by name (``"boxed"``, ``"plain"``) or passed through."""
+    """A template by name (``"boxed"``, ``"plain"``, ``"code"``, ``"chain"``) or passed through.
+
+    >>> get_template("chain").render(Problem(id="c", domain="math", prompt="2*3+1", answer="7"))
+    'Q:2*3+1 S:'
+    """
     if isinstance(template, PromptTemplate):
         return template
     try:

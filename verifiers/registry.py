@@ -18,6 +18,7 @@ __all__ = ["ENTRY_POINT_GROUP", "Verifier", "available", "get", "register"]
 ENTRY_POINT_GROUP = "guide_rl.verifiers"
 
 _BUILTIN: dict[str, str] = {
+    "chain": "verifiers.chain:ChainVerifier",
     "code": "verifiers.code:CodeVerifier",
     "math": "verifiers.math:MathVerifier",
     "reasoning_gym": "verifiers.reasoning_gym:ReasoningGymVerifier",

@@ -4,6 +4,9 @@ Each family lives in its own module exposing ``FAMILY``, a
 :class:`~guide_envs.sources.generators.base.Family`: math families in
 ``guide_envs.sources.generators.<name>``, science ones in ``...generators.science.<name>``, code
 ones in ``...generators.code.<name>``. Names are unique across domains.
+
+:data:`EXTRA_FAMILIES` lists families that :func:`get_family` finds but no source serves unless
+asked for by name (``rewrite_chain``, the compact format of the ``tiny`` preset).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from guide_envs.sources.generators.base import DIFFICULTIES, Draft, Family, item
 __all__ = [
     "DIFFICULTIES",
     "DOMAIN_FAMILIES",
+    "EXTRA_FAMILIES",
     "FAMILY_NAMES",
     "Draft",
     "Family",
@@ -58,19 +62,26 @@ DOMAIN_FAMILIES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: Families served only when named (``families=["rewrite_chain"]``), never by default.
+EXTRA_FAMILIES: dict[str, tuple[str, ...]] = {
+    "math": ("rewrite_chain",),
+}
+
 _PACKAGES = {"math": __name__, "science": f"{__name__}.science", "code": f"{__name__}.code"}
 
 
 def family_domain(name: str) -> str:
     """The domain a family belongs to.
 
-    >>> family_domain("arithmetic"), family_domain("kinematics")
-    ('math', 'science')
+    >>> family_domain("arithmetic"), family_domain("kinematics"), family_domain("rewrite_chain")
+    ('math', 'science', 'math')
     """
-    for domain, names in DOMAIN_FAMILIES.items():
-        if name in names:
-            return domain
-    known = ", ".join(n for names in DOMAIN_FAMILIES.values() for n in names)
+    for table in (DOMAIN_FAMILIES, EXTRA_FAMILIES):
+        for domain, names in table.items():
+            if name in names:
+                return domain
+    known = ", ".join(n for table in (DOMAIN_FAMILIES, EXTRA_FAMILIES)
+                      for names in table.values() for n in names)
     raise KeyError(f"unknown family {name!r}; choose from {known}")
 
 

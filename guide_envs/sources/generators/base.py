@@ -30,6 +30,9 @@ class Draft:
         hint: Guidance that helps (a strategy, a first step) without stating the final answer.
         metadata: Extra facts worth keeping (for example the equation solved).
         tests: Code only: the tests in the code verifier's format (see :mod:`verifiers.code`).
+        solution_text: The reference solution exactly as the model should write it, for families
+            with their own answer format (``rewrite_chain``); when set, :meth:`solution`
+            returns it verbatim instead of joining ``steps`` and a boxed answer.
     """
 
     prompt: str
@@ -38,9 +41,15 @@ class Draft:
     hint: str
     metadata: dict[str, Any] = field(default_factory=dict)
     tests: tuple[Any, ...] = ()
+    solution_text: str | None = None
 
     def solution(self) -> str:
-        """The worked solution, ending with the boxed final answer when there is one."""
+        """The worked solution, ending with the boxed final answer when there is one.
+
+        ``solution_text``, when set, is returned as it is.
+        """
+        if self.solution_text is not None:
+            return self.solution_text
         if self.answer is None:
             return "\n".join(self.steps)
         return "\n".join((*self.steps, f"The answer is $\\boxed{{{self.answer}}}$."))
