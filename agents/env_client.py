@@ -1,0 +1,192 @@
+"""The learner's side of the env protocol: :class:`EnvClient`, :class:`Prompt`.
+
+A learner needs three things from an environment: prompts to sample from, grades for
+completions, and, for a problem the policy keeps failing, the same prompt with a hint. It gets
+all three through the Gymnasium API: ``reset(seed=...)`` draws a problem,
+``reset(options={"problem_id": ...})`` + ``step(completion)`` grades a completion, and the
+:class:`~guide_envs.wrappers.HintOnFailure` wrapper's ``reset(options={..., "guided": True})``
+gives the hinted prompt. Any env that follows the env protocol trains; guide-rl's own envs take a
+fast path that grades a whole batch at once in a :class:`~verifiers.pool.VerifierPool`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import gymnasium as gym
+
+import guide_envs
+from guide_envs.env import ReasoningEnv
+from guide_envs.hints.protocol import HintProvider
+from guide_envs.wrappers import HintOnFailure
+from verifiers.pool import VerifierPool
+from verifiers.verdict import Verdict
+
+__all__ = ["EnvClient", "Grade", "Prompt", "parse_env_kwargs"]
+
+gym.register_envs(guide_envs)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the policy is asked: the observation text and the same as chat messages."""
+
+    problem_id: str
+    text: str
+    messages: tuple[dict[str, str], ...] = ()
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The env's grade of one completion."""
+
+    reward: float
+    correct: bool
+    status: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_env_kwargs(text: str | dict[str, Any] | None) -> dict[str, Any]:
+    """Env keyword arguments from a JSON object (the command line's ``--env-kwargs``).
+
+    >>> parse_env_kwargs('{"difficulty": [1, 2]}')
+    {'difficulty': [1, 2]}
+    """
+    if text is None or text == "":
+        return {}
+    if isinstance(text, dict):
+        return dict(text)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"env kwargs must be a JSON object, got {text!r} ({exc.msg})") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"env kwargs must be a JSON object, got {text!r}")
+    return value
+
+
+class EnvClient:
+    """Draw, grade and guide through one Gymnasium env.
+
+    Args:
+        env_id: A registered Gymnasium id (``guide/Math-v0``, or a third party's).
+        env_kwargs: Keyword arguments for ``gym.make``.
+        seed: Base seed; draw ``k`` resets with ``seed + k`` so a run is reproducible and can
+            resume at any position.
+        hints: The hint provider for guided prompts (default: the problem's own hint).
+        workers: Verifier processes for the batch fast path.
+
+    Example:
+        >>> client = EnvClient("guide/Math-v0", {"families": ["arithmetic"], "difficulty": 1})
+        >>> [p.problem_id for p in client.draw(2)]
+        ['arithmetic/d1/s0/85062', 'arithmetic/d1/s0/47318']
+        >>> [g.reward for g in client.grade(["arithmetic/d1/s0/0"] * 2, ["\\\\boxed{-94}", "?"])]
+        [1.0, 0.0]
+        >>> client.guided("arithmetic/d1/s0/0").hint is not None
+        True
+        >>> client.close()
+    """
+
+    def __init__(self, env_id: str, env_kwargs: dict[str, Any] | None = None, *, seed: int = 0,
+                 hints: HintProvider | None = None, workers: int | None = None) -> None:
+        self.env_id = env_id
+        self.env = _make(env_id, env_kwargs or {})
+        _check_text_spaces(env_id, self.env)
+        self.guiding = HintOnFailure(self.env, hints)
+        self.seed = seed
+        self.position = 0
+        self._workers = workers
+        self._pool: VerifierPool | None = None
+
+    def draw(self, n: int) -> list[Prompt]:
+        """The next ``n`` problems (draw ``k`` uses ``seed + position``)."""
+        prompts = []
+        for _ in range(n):
+            obs, info = self.env.reset(seed=self.seed + self.position)
+            self.position += 1
+            prompts.append(_prompt(obs, info))
+        return prompts
+
+    def prompt(self, problem_id: str) -> Prompt:
+        """The plain prompt of a given problem."""
+        obs, info = self.env.reset(options={"problem_id": problem_id})
+        return _prompt(obs, info)
+
+    def guided(self, problem_id: str) -> Prompt | None:
+        """The problem's prompt with a hint, or None when no hint is available."""
+        obs, info = self.guiding.reset(options={"problem_id": problem_id, "guided": True})
+        return _prompt(obs, info) if info.get("guided") else None
+
+    def grade(self, problem_ids: Sequence[str], completions: Sequence[str]) -> list[Grade]:
+        """Grade ``completions[i]`` for ``problem_ids[i]``, all at once where possible."""
+        if len(problem_ids) != len(completions):
+            raise ValueError(f"got {len(problem_ids)} problem ids for {len(completions)} "
+                             "completions")
+        inner = self.env.unwrapped
+        if isinstance(inner, ReasoningEnv):
+            return self._grade_in_pool(inner, problem_ids, completions)
+        return [self._grade_by_step(pid, text) for pid, text in zip(problem_ids, completions,
+                                                                     strict=True)]
+
+    def close(self) -> None:
+        """Close the env and the verifier pool."""
+        if self._pool is not None:
+            self._pool.close()
+        self.env.close()
+
+    def _grade_in_pool(self, env: ReasoningEnv, problem_ids: Sequence[str],
+                       completions: Sequence[str]) -> list[Grade]:
+        """guide-rl's envs: one pool batch per verifier (the env's own verifier objects)."""
+        if self._pool is None:
+            self._pool = VerifierPool(self._workers)
+        problems = [env.source.find(pid) for pid in problem_ids]
+        groups: dict[int, tuple[Any, list[int]]] = {}
+        for i, problem in enumerate(problems):
+            verifier = env.verifier_for(problem)
+            groups.setdefault(id(verifier), (verifier, []))[1].append(i)
+        verdicts: dict[int, Verdict] = {}
+        for verifier, members in groups.values():
+            batch = self._pool.verify_batch([completions[i] for i in members],
+                                            [problems[i] for i in members], verifier)
+            verdicts.update(zip(members, batch, strict=True))
+        return [_grade(verdicts[i]) for i in range(len(problems))]
+
+    def _grade_by_step(self, problem_id: str, completion: str) -> Grade:
+        """Any other env: replay the problem and step (the env protocol)."""
+        self.env.reset(options={"problem_id": problem_id})
+        _, reward, _, _, info = self.env.step(completion)
+        verdict = info.get("verdict") or {}
+        correct = bool(verdict.get("correct", float(reward) >= 1.0))
+        return Grade(float(reward), correct, str(verdict.get("status", "")))
+
+
+def _make(env_id: str, kwargs: dict[str, Any]) -> gym.Env[Any, Any]:
+    try:
+        return gym.make(env_id, **kwargs)
+    except gym.error.Error as exc:
+        raise ValueError(f"cannot make env {env_id!r}: {exc}") from None
+    except TypeError as exc:
+        raise ValueError(f"bad keyword arguments for {env_id!r}: {exc}") from None
+
+
+def _check_text_spaces(env_id: str, env: gym.Env[Any, Any]) -> None:
+    for name in ("observation_space", "action_space"):
+        space = getattr(env, name)
+        if not isinstance(space, gym.spaces.Text):
+            raise ValueError(f"{env_id} has a non-text {name} ({space}); a language-model "
+                             "learner needs text observations and actions")
+
+
+def _prompt(obs: str, info: dict[str, Any]) -> Prompt:
+    if "problem_id" not in info:
+        raise ValueError("the env's reset info has no 'problem_id' (see the env protocol)")
+    return Prompt(str(info["problem_id"]), obs, tuple(info.get("messages") or ()),
+                  info.get("hint"))
+
+
+def _grade(verdict: Verdict) -> Grade:
+    return Grade(float(verdict.score), verdict.correct, verdict.status.value)
