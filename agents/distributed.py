@@ -44,7 +44,7 @@ class Dist:
         """The contiguous slice of a global list for this rank (sizes differ by at most one).
 
         >>> Dist(rank=1, world=2).shard([0, 1, 2, 3, 4])
-        [3, 4]
+        [2, 3, 4]
         """
         n, r, w = len(items), self.rank, self.world
         start, stop = r * n // w, (r + 1) * n // w

@@ -43,6 +43,7 @@ from agents.guidance import GuidanceConfig
 from agents.losses import LossConfig
 from agents.models import LoraSettings, load_policy
 from agents.rollout import make_engine
+from agents.tiny import TinyWarmup
 
 __all__ = ["Args", "main", "train"]
 
@@ -230,12 +231,14 @@ def setup(args: Args) -> Run:
     client = EnvClient(args.env, train_kwargs, seed=args.seed)
     held_out = EnvClient(args.env, eval_kwargs, seed=args.seed + 1_000_003)
     lora = LoraSettings(r=args.lora_r, alpha=2 * args.lora_r) if args.lora_r > 0 else None
-    warmup = {} if args.tiny_warmup_steps < 0 else {"steps": args.tiny_warmup_steps}
+    warmup = TinyWarmup(steps=args.tiny_warmup_steps) if args.tiny_warmup_steps >= 0 else None
     model, tokenizer = load_policy(args.model, dtype=args.dtype, device=str(dist.device),
-                                   lora=lora, warmup_steps=warmup.get("steps"),
+                                   lora=lora, warmup=warmup,
                                    progress=args.progress and dist.is_main)
     ref_model = _reference(model) if args.kl_coef > 0 else None
-    engine = make_engine(args.engine, model, tokenizer)
+    engine = make_engine(args.engine, model, tokenizer,
+                         **({"batch_size": max(64, args.prompts_per_step * args.group_size)}
+                            if args.engine == "hf" else {}))
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=0.0)
     warm = max(1, args.warmup_steps)

@@ -8,12 +8,18 @@ works offline), and anything else is a local Hugging Face model folder or a Hub 
 from __future__ import annotations
 
 import importlib.util
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerFast,
+)
 from transformers.tokenization_utils_base import PreTrainedTokenizerBase
 
 from agents.tiny import TinyWarmup, load_tiny
@@ -96,6 +102,20 @@ def _looks_like_path(name: str) -> bool:
     return name.startswith(("/", ".", "~")) or name.count("/") > 1 or "\\" in name
 
 
+def _load_tokenizer(source: str, cache_dir: Path | None) -> PreTrainedTokenizerBase:
+    """The tokenizer of ``source``, honouring a local folder's own ``tokenizer.json``.
+
+    ``AutoTokenizer`` swaps in the tokenizer class registered for some model types (Qwen2's
+    byte-level BPE) even when the folder declares a plain ``tokenizers`` one, as the tiny
+    preset's character tokenizer does; such folders are read as they were saved.
+    """
+    config = Path(source) / "tokenizer_config.json"
+    declared = json.loads(config.read_text()).get("tokenizer_class") if config.is_file() else None
+    if declared in ("TokenizersBackend", "PreTrainedTokenizerFast"):
+        return PreTrainedTokenizerFast.from_pretrained(source)
+    return AutoTokenizer.from_pretrained(source, cache_dir=cache_dir)
+
+
 def _load_pretrained(name: str, dtype: torch.dtype,
                      cache_dir: Path | None) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """A local folder, or a Hub id, with errors that name ``name``."""
@@ -103,11 +123,13 @@ def _load_pretrained(name: str, dtype: torch.dtype,
     if not path.exists() and _looks_like_path(name):
         raise FileNotFoundError(f"no model folder at {name!r}; pass one of {POLICY_NAMES}, a "
                                 "local Hugging Face model folder or a Hub id")
+    if path.exists() and not (path / "config.json").is_file():
+        raise ValueError(f"{name!r} is not a Hugging Face model folder (no config.json in it)")
     source = str(path) if path.exists() else name
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source, cache_dir=cache_dir)
+        tokenizer = _load_tokenizer(source, cache_dir)
         model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype, cache_dir=cache_dir)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         where = "the local folder" if path.exists() else "no local folder exists and the Hub"
         raise ValueError(f"cannot load the policy {name!r}: {where} could not provide a causal "
@@ -118,7 +140,7 @@ def _load_pretrained(name: str, dtype: torch.dtype,
 
 def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu",
                 lora: LoraSettings | None = None, cache_dir: Path | None = None,
-                warmup: TinyWarmup | None = None,
+                warmup: TinyWarmup | None = None, progress: bool = True,
                 ) -> tuple[PreTrainedModel | PeftModel, PreTrainedTokenizerBase]:
     """A causal language model (in eval mode) and its tokenizer, ready to generate and train.
 
@@ -129,6 +151,7 @@ def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu
         lora: Wrap the model in a peft LoRA adapter; only the adapter then trains.
         cache_dir: The tiny preset's cache folder, or the Hub download cache for a Hub id.
         warmup: The tiny preset's warm-up settings (default :class:`~agents.tiny.TinyWarmup`).
+        progress: Show the tiny preset's warm-up progress bar when it has to be built.
 
     The tokenizer always has a pad token (its EOS when it had none) and pads on the left, the
     side batched generation needs: every prompt then ends where generation starts.
@@ -150,7 +173,7 @@ def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu
         raise ValueError(f"warmup only applies to the 'tiny' policy, not {name_or_path!r}")
 
     if name_or_path == "tiny":
-        model, tokenizer = load_tiny(cache_dir, warmup or TinyWarmup())
+        model, tokenizer = load_tiny(cache_dir, warmup or TinyWarmup(), progress=progress)
     elif name_or_path == "smollm2":
         model, tokenizer = _load_smollm2()
     else:

@@ -20,8 +20,10 @@ import math
 import os
 import random
 import shutil
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,7 +104,7 @@ class TinyWarmup:
     Problems are ``rewrite_chain`` ones of difficulty 1 and 2 (one and two operations, every
     ``*`` with a one-digit operand); a share of the two-operation ones carry the one-state hint in
     the prompt, so that the model learns to read hints. The loss is on the target only.
-    The default takes about 4 minutes on a 2-core CPU.
+    The default takes about 4.5 minutes on a 2-core CPU (0.18 s a step).
     """
 
     steps: int = 1500
@@ -170,7 +172,8 @@ def _batch(tokenizer: PreTrainedTokenizerFast,
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
 
-def _schedule(warmup: TinyWarmup):  # noqa: ANN202  # a LambdaLR multiplier
+def _schedule(warmup: TinyWarmup) -> Callable[[int], float]:
+    """The learning-rate multiplier of each step: linear ramp, then cosine down to 0.1."""
     ramp = min(warmup.warmup_steps, warmup.steps)
 
     def factor(step: int) -> float:
@@ -239,8 +242,10 @@ def _build(warmup: TinyWarmup, target: Path, progress: bool) -> None:
     tokenizer = tiny_tokenizer()
     torch.manual_seed(warmup.seed)
     model = Qwen2ForCausalLM(tiny_config(tokenizer))
-    logger.info("warming up the tiny model (%d steps); it will be cached in %s",
-                warmup.steps, target)
+    message = f"warming up the tiny model ({warmup.steps} steps); it will be cached in {target}"
+    logger.info(message)
+    if progress:  # the user watching the bar should know where the minutes go
+        print(message, file=sys.stderr)
     start = time.perf_counter()
     losses = warm_up(model, tokenizer, warmup, progress=progress)
     seconds = time.perf_counter() - start

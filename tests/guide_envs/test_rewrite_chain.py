@@ -108,6 +108,8 @@ def test_products_follow_the_difficulty(difficulty: int) -> None:
                 assert min(int(g) for g in product.groups()) < 10, (p.prompt, previous)
             previous, first = state, False
         assert all(int(n) < 100 for n in re.findall(r"\d+", p.prompt)), p.prompt
+        # no level needs numbers longer than the warm-up's (at most three digits)
+        assert all(int(n) <= 999 for n in re.findall(r"\d+", p.solution or "")), p.solution
 
 
 @pytest.mark.parametrize("difficulty", DIFFICULTIES)

@@ -8,8 +8,10 @@ the answer: ``90-3*1*9=90-3*9=90-27=63;A:63``. The hint is the first state of th
 first state *is* the answer, has no hint (an empty ``hint``). Problems are graded by the
 ``"chain"`` verifier (``metadata["verifier"]``) and read best with the ``"chain"`` template.
 
-Numbers have one or two digits and every intermediate value is non-negative (operands are
-redrawn until they are), so states never hold a minus sign that is not an operator.
+Operands have one or two digits and every value in the chain is between 0 and 999 (operands are
+redrawn until they are): states never hold a minus sign that is not an operator, and no level
+needs numbers longer than the warm-up's (a 4-digit product makes the hint far less useful to a
+tiny model: with first products above 999, hinted pass@8 at level 3 was 0.14 instead of 0.85).
 
 Difficulty 1: one operation; every multiplication has a one-digit operand. 2: two operations,
 same rule. 3: two operations whose first step is a 2-digit x 2-digit product (the regime Guide
@@ -72,6 +74,10 @@ def _render(tokens: _Tokens) -> str:
     return "".join(str(t) for t in tokens)
 
 
+#: The largest value any state may hold.
+_MAX_VALUE = 999
+
+
 def _number(rng: random.Random) -> int:
     return rng.randint(1, 9) if rng.random() < 0.5 else rng.randint(10, 99)
 
@@ -84,7 +90,8 @@ def _draw(rng: random.Random, operations: int, big_first: bool) -> _Tokens:
     numbers = [_number(rng) for _ in range(operations + 1)]
     if big_first:
         first = ops.index("*")
-        numbers[first], numbers[first + 1] = rng.randint(10, 99), rng.randint(10, 99)
+        a = rng.randint(10, 99)
+        numbers[first], numbers[first + 1] = a, rng.randint(10, max(10, _MAX_VALUE // a))
     tokens: list[int | str] = [numbers[0]]
     for op, n in zip(ops, numbers[1:], strict=True):
         tokens += [op, n]
@@ -92,12 +99,12 @@ def _draw(rng: random.Random, operations: int, big_first: bool) -> _Tokens:
 
 
 def _acceptable(tokens: _Tokens, big_first: bool) -> bool:
-    """No negative value anywhere; every product (but a Guide-regime first one) is by one digit."""
+    """Values in 0..999; every product (but a Guide-regime first one) is by one digit."""
     for step in range(len(tokens) // 2):
         i = _next_operator(tokens)
         a, op, b = tokens[i - 1], tokens[i], tokens[i + 1]
         assert isinstance(a, int) and isinstance(op, str) and isinstance(b, int)
-        if _apply(a, op, b) < 0:
+        if not 0 <= _apply(a, op, b) <= _MAX_VALUE:
             return False
         if op == "*" and min(a, b) >= 10 and not (big_first and step == 0):
             return False
