@@ -1,7 +1,7 @@
-"""Learners that train language models on any conforming guide-rl environment.
+"""Learners that train language models on reasoning environments through the Gymnasium API.
 
-``python -m agents.guide_grpo`` is the main job. The Guide-GRPO learner itself arrives with the
-Guide-GRPO issue; until then the command runs the environment demo in :mod:`agents.demo`.
+``python -m agents.guide_grpo`` is the main job (Guide-GRPO, GRPO and Filter-GRPO). The shared
+pieces live once here: rollout engines (:mod:`agents.rollout`), the env client
+(:mod:`agents.env_client`), guidance (:mod:`agents.guidance`), losses (:mod:`agents.losses`),
+sampling and updates (:mod:`agents.grpo`), the ``tiny`` preset (:mod:`agents.tiny`).
 """
-
-__all__: list[str] = []

@@ -27,8 +27,8 @@ def field_docs(cls: type) -> dict[str, str]:
     Classes without source code (defined in a REPL) have no field docs.
 
     >>> from agents.guide_grpo import Args
-    >>> field_docs(Args)["problems"]
-    'How many problems to draw and grade.'
+    >>> field_docs(Args)["group_size"]
+    'Rollouts per prompt (G); at least 2.'
     """
     try:
         source = inspect.getsource(cls)
@@ -67,8 +67,8 @@ def parse_args(cls: type[T], argv: Sequence[str] | None = None, *,
     """Parse ``argv`` into an instance of the dataclass ``cls``.
 
     >>> from agents.guide_grpo import Args
-    >>> parse_args(Args, ["--problems", "3"]).problems
-    3
+    >>> parse_args(Args, ["--group-size", "4"]).group_size
+    4
     """
     parser = argparse.ArgumentParser(prog=prog, description=description or inspect.getdoc(cls),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

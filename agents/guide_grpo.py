@@ -74,7 +74,7 @@ class Args:
     algo: Literal["guide", "grpo", "filter-grpo"] = "guide"
     """Guide-GRPO, vanilla GRPO (no hints) or Filter-GRPO (no hints, equal-reward groups
     dropped)."""
-    steps: int = 120
+    steps: int = 200
     """Training steps (one policy update each)."""
     prompts_per_step: int = 16
     """Prompts per step (the global batch is this times --group-size)."""
@@ -222,9 +222,18 @@ class Run:
     step: int = 0
 
 
+def quiet_libraries() -> None:
+    """Keep transformers' own progress bars and warnings out of the run's output."""
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+
+
 def setup(args: Args) -> Run:
     """Model, envs, engine, optimizer and scheduler (restored from a checkpoint with --resume)."""
     validate(args)
+    quiet_libraries()
     dist = init_distributed(args.device)
     seed_everything(args.seed)
     train_kwargs, eval_kwargs = env_kwargs_for(args)

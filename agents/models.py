@@ -157,7 +157,14 @@ def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu
     side batched generation needs: every prompt then ends where generation starts.
 
     Example:
-        >>> model, tokenizer = load_policy("tiny", lora=LoraSettings(r=8))  # doctest: +SKIP
+        >>> import tempfile
+        >>> from agents.tiny import TinyWarmup
+        >>> with tempfile.TemporaryDirectory() as cache:  # a 2-step warm-up, for the example
+        ...     model, tokenizer = load_policy("tiny", lora=LoraSettings(r=8), cache_dir=cache,
+        ...                                    warmup=TinyWarmup(steps=2, batch_size=4),
+        ...                                    progress=False)
+        >>> type(model).__name__, tokenizer.padding_side
+        ('PeftModelForCausalLM', 'left')
     """
     if dtype not in DTYPES:
         raise ValueError(f"unknown dtype {dtype!r}; choose from {sorted(DTYPES)}")

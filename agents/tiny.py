@@ -276,7 +276,12 @@ def load_tiny(cache_dir: Path | None = None, warmup: TinyWarmup = TinyWarmup(),
     :func:`tiny_cache_dir`; later calls load the cache. Delete the folder to rebuild.
 
     Example:
-        >>> model, tokenizer = load_tiny()  # doctest: +SKIP
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as cache:  # a 2-step warm-up, for the example
+        ...     model, tokenizer = load_tiny(Path(cache), TinyWarmup(steps=2, batch_size=4),
+        ...                                  progress=False)
+        >>> model.num_parameters(), tokenizer.decode(tokenizer("Q:2*3 S:")["input_ids"])
+        (1054464, 'Q:2*3 S:')
     """
     warmup.validate()
     target = tiny_cache_dir(warmup, cache_dir)

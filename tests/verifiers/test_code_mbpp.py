@@ -6,8 +6,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from verifiers.code import CodeVerifier
 from guide_envs.sources.code_datasets import load_mbpp
+from verifiers.code import CodeVerifier
 
 #: Records whose own tests fail upstream (see shared/data/README.md): set iteration order (341,
 #: 642) and a ``sys.getsizeof`` value from another Python build (596).
