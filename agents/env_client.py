@@ -12,6 +12,7 @@ fast path that grades a whole batch at once in a :class:`~verifiers.pool.Verifie
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ import gymnasium as gym
 import guide_envs
 from guide_envs.env import ReasoningEnv
 from guide_envs.hints.protocol import HintProvider
-from guide_envs.wrappers import HintOnFailure
+from guide_envs.wrappers import HintOnFailure, HintUnavailable
 from verifiers.pool import VerifierPool
 from verifiers.verdict import Verdict
 
@@ -101,6 +102,7 @@ class EnvClient:
         self.position = 0
         self._workers = workers
         self._pool: VerifierPool | None = None
+        self._warned = False
 
     def draw(self, n: int) -> list[Prompt]:
         """The next ``n`` problems (draw ``k`` uses ``seed + position``)."""
@@ -117,8 +119,18 @@ class EnvClient:
         return _prompt(obs, info)
 
     def guided(self, problem_id: str) -> Prompt | None:
-        """The problem's prompt with a hint, or None when no hint is available."""
-        obs, info = self.guiding.reset(options={"problem_id": problem_id, "guided": True})
+        """The problem's prompt with a hint, or None when no hint is available.
+
+        An env that does not expose its problem (``env.unwrapped.problem``) has no hints: the
+        learner then trains without guidance, with one warning.
+        """
+        try:
+            obs, info = self.guiding.reset(options={"problem_id": problem_id, "guided": True})
+        except HintUnavailable as exc:
+            if not self._warned:
+                warnings.warn(f"{self.env_id}: no hints, so no guidance ({exc})", stacklevel=2)
+                self._warned = True
+            return None
         return _prompt(obs, info) if info.get("guided") else None
 
     def grade(self, problem_ids: Sequence[str], completions: Sequence[str]) -> list[Grade]:

@@ -32,6 +32,13 @@ from agents.rollout import Rollout, RolloutEngine
 
 __all__ = [
     "Group",
+    "chunks",
+    "global_gamma",
+    "global_normaliser",
+    "mean_over_ranks",
+    "normaliser",
+    "ref_logprobs",
+    "sequence_tensors",
     "SamplingSettings",
     "Trajectory",
     "UpdateSettings",
@@ -160,22 +167,22 @@ def policy_update(model: torch.nn.Module, optimizer: torch.optim.Optimizer, sche
     """One optimizer step on this rank's ``trajectories`` (gradients summed over ranks)."""
     device = next(model.parameters()).device
     cfg = settings.loss
-    total = _global_normaliser(trajectories, cfg, dist)
-    gamma = _global_gamma(model, trajectories, settings, pad_id, dist, device)
+    total = global_normaliser(trajectories, cfg, dist)
+    gamma = global_gamma(model, trajectories, settings, pad_id, dist, device)
     optimizer.zero_grad(set_to_none=True)
     sums: dict[str, float] = {}
     weights: dict[str, float] = {}
     model.train()
-    for chunk in _chunks(trajectories, settings.micro_batch):
-        tensors = _tensors(chunk, pad_id, device)
+    for chunk in chunks(trajectories, settings.micro_batch):
+        tensors = sequence_tensors(chunk, pad_id, device)
         logp, entropy = token_logprobs(model, tensors["input_ids"], tensors["attention_mask"],
                                        tensors["mask"], temperature=settings.temperature,
                                        with_entropy=cfg.entropy_coef > 0)
-        ref = _ref_logprobs(ref_model, tensors, settings) if cfg.kl_coef > 0 else None
+        ref = ref_logprobs(ref_model, tensors, settings) if cfg.kl_coef > 0 else None
         loss, metrics = policy_loss(logp, tensors["old_logp"], tensors["advantages"],
                                     tensors["mask"], tensors["guided"], cfg, ref_logp=ref,
                                     entropy=entropy, gamma=gamma)
-        weight = _normaliser(chunk, cfg) / total if total else 0.0
+        weight = normaliser(chunk, cfg) / total if total else 0.0
         (loss * weight).backward()
         for key, value in metrics.items():  # weighted means, skipping undefined (NaN) values
             if math.isfinite(value):
@@ -186,7 +193,7 @@ def policy_update(model: torch.nn.Module, optimizer: torch.optim.Optimizer, sche
         [p for p in model.parameters() if p.requires_grad], settings.max_grad_norm)
     optimizer.step()
     scheduler.step()
-    out = {f"losses/{k}": _mean_over_ranks(dist, sums.get(k, 0.0), weights.get(k, 0.0))
+    out = {f"losses/{k}": mean_over_ranks(dist, sums.get(k, 0.0), weights.get(k, 0.0))
            for k in _METRIC_KEYS}
     out["losses/gamma"] = float("nan") if gamma is None else gamma
     out["losses/grad_norm"] = float(grad_norm)
@@ -215,33 +222,37 @@ def group_stats(groups: Sequence[Group], dist: Dist) -> dict[str, float]:
     }
 
 
-# -- internals -------------------------------------------------------------------------------
+# -- pieces shared with agents.ppo ------------------------------------------------------------
 
 _METRIC_KEYS = ("loss", "clip_frac", "ratio_mean", "guided_ratio_mean", "guided_token_frac",
                 "kl", "entropy")
 
 
-def _mean_over_ranks(dist: Dist, weighted_sum: float, weight: float) -> float:
+def mean_over_ranks(dist: Dist, weighted_sum: float, weight: float) -> float:
+    """A weighted mean whose parts are spread over ranks (NaN when nothing was weighted)."""
     total = dist.sum(weight)
     return dist.sum(weighted_sum) / total if total > 0 else float("nan")
 
 
 
-def _normaliser(trajs: Sequence[Trajectory], cfg: LossConfig) -> float:
+def normaliser(trajs: Sequence[Trajectory], cfg: LossConfig) -> float:
+    """What the loss is averaged over: samples, or completion tokens (``length_norm``)."""
     if cfg.length_norm == "token":
         return float(sum(len(t.completion_ids) for t in trajs))
     return float(len(trajs))
 
 
-def _global_normaliser(trajs: Sequence[Trajectory], cfg: LossConfig, dist: Dist) -> float:
-    return dist.sum(_normaliser(trajs, cfg))
+def global_normaliser(trajs: Sequence[Trajectory], cfg: LossConfig, dist: Dist) -> float:
+    """:func:`normaliser` summed over ranks."""
+    return dist.sum(normaliser(trajs, cfg))
 
 
-def _chunks(items: Sequence[Trajectory], size: int) -> list[Sequence[Trajectory]]:
+def chunks(items: Sequence[Trajectory], size: int) -> list[Sequence[Trajectory]]:
+    """``items`` in micro-batches of ``size``."""
     return [items[i:i + size] for i in range(0, len(items), max(1, size))]
 
 
-def _tensors(chunk: Sequence[Trajectory], pad_id: int,
+def sequence_tensors(chunk: Sequence[Trajectory], pad_id: int,
              device: torch.device) -> dict[str, torch.Tensor]:
     """The hint-free sequences, their completion mask and the aligned behaviour log-probs."""
     batch = build_batch([list(t.prompt_ids) for t in chunk],
@@ -256,8 +267,9 @@ def _tensors(chunk: Sequence[Trajectory], pad_id: int,
 
 
 @torch.no_grad()
-def _ref_logprobs(ref_model: torch.nn.Module | None, tensors: dict[str, torch.Tensor],
-                  settings: UpdateSettings) -> torch.Tensor:
+def ref_logprobs(ref_model: torch.nn.Module | None, tensors: dict[str, torch.Tensor],
+                 settings: UpdateSettings) -> torch.Tensor:
+    """Log-probs of the reference model (for the KL term) on the hint-free sequences."""
     if ref_model is None:
         raise ValueError("kl_coef > 0 needs a reference model")
     logp, _ = token_logprobs(ref_model, tensors["input_ids"], tensors["attention_mask"],
@@ -266,7 +278,7 @@ def _ref_logprobs(ref_model: torch.nn.Module | None, tensors: dict[str, torch.Te
 
 
 @torch.no_grad()
-def _global_gamma(model: torch.nn.Module, trajectories: Sequence[Trajectory],
+def global_gamma(model: torch.nn.Module, trajectories: Sequence[Trajectory],
                   settings: UpdateSettings, pad_id: int, dist: Dist,
                   device: torch.device) -> float | None:
     """The stop-gradient quantile of guided ratios over every real guided token of the step.
@@ -280,8 +292,8 @@ def _global_gamma(model: torch.nn.Module, trajectories: Sequence[Trajectory],
     ratios = [torch.zeros(0)]
     was_training = model.training
     model.train()  # the same mode as the gradient passes (dropout, if any, is off in eval)
-    for chunk in _chunks(guided, settings.micro_batch):
-        tensors = _tensors(chunk, pad_id, device)
+    for chunk in chunks(guided, settings.micro_batch):
+        tensors = sequence_tensors(chunk, pad_id, device)
         logp, _ = token_logprobs(model, tensors["input_ids"], tensors["attention_mask"],
                                  tensors["mask"], temperature=settings.temperature)
         ratios.append(torch.exp(logp - tensors["old_logp"])[tensors["mask"]].float().cpu())

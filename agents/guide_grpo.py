@@ -17,7 +17,7 @@ import json
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -45,7 +45,7 @@ from agents.models import LoraSettings, load_policy
 from agents.rollout import make_engine
 from agents.tiny import TinyWarmup
 
-__all__ = ["Args", "main", "train"]
+__all__ = ["Args", "Run", "evaluate", "fit", "main", "setup", "train"]
 
 #: The task of the embedded default (``--model tiny`` without ``--env-kwargs``).
 TINY_ENV_KWARGS = {"families": ["rewrite_chain"], "difficulty": [3], "template": "chain"}
@@ -220,6 +220,14 @@ class Run:
     ref_model: torch.nn.Module | None
     out: Path
     step: int = 0
+    critic: torch.nn.Module | None = None
+    """Guide-PPO's value function (None for GRPO); checkpointed with the policy."""
+
+    def trainable(self) -> torch.nn.Module:
+        """What a checkpoint holds: the policy, with the critic when there is one."""
+        if self.critic is None:
+            return self.model
+        return torch.nn.ModuleDict({"policy": self.model, "critic": self.critic})
 
 
 def quiet_libraries() -> None:
@@ -230,9 +238,14 @@ def quiet_libraries() -> None:
     transformers.utils.logging.disable_progress_bar()
 
 
-def setup(args: Args) -> Run:
-    """Model, envs, engine, optimizer and scheduler (restored from a checkpoint with --resume)."""
-    validate(args)
+def setup(args: Any, *, check: Callable[[Any], None] = validate,
+          critic: Callable[[torch.nn.Module], torch.nn.Module] | None = None) -> Run:
+    """Model, envs, engine, optimizer and scheduler (restored from a checkpoint with --resume).
+
+    ``check`` validates the options; ``critic`` builds a value function from the policy (Guide-PPO),
+    whose parameters join the optimizer's.
+    """
+    check(args)
     quiet_libraries()
     dist = init_distributed(args.device)
     seed_everything(args.seed)
@@ -245,16 +258,19 @@ def setup(args: Args) -> Run:
                                    lora=lora, warmup=warmup,
                                    progress=args.progress and dist.is_main)
     ref_model = _reference(model) if args.kl_coef > 0 else None
+    value_function = critic(model) if critic is not None else None
     engine = make_engine(args.engine, model, tokenizer,
                          **({"batch_size": max(64, args.prompts_per_step * args.group_size)}
                             if args.engine == "hf" else {}))
     params = [p for p in model.parameters() if p.requires_grad]
+    if value_function is not None:
+        params += [p for p in value_function.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=0.0)
     warm = max(1, args.warmup_steps)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warm))
     eval_prompts = held_out.draw(args.eval_problems)
     run = Run(args, dist, model, tokenizer, engine, client, held_out, eval_prompts, optimizer,
-              scheduler, ref_model, Path(args.output_dir))
+              scheduler, ref_model, Path(args.output_dir), critic=value_function)
     if args.resume:
         _resume(run)
     return run
@@ -273,7 +289,7 @@ def _resume(run: Run) -> None:
     found = latest_checkpoint(run.out / "checkpoints")
     if found is None:
         raise ValueError(f"--resume: no checkpoint under {run.out / 'checkpoints'}")
-    state = load_checkpoint(found, model=run.model, optimizer=run.optimizer,
+    state = load_checkpoint(found, model=run.trainable(), optimizer=run.optimizer,
                             scheduler=run.scheduler)
     run.step = int(state["step"])
     run.client.position = int(state["position"])
@@ -315,10 +331,16 @@ def train_step(run: Run, sampling: SamplingSettings, guidance: GuidanceConfig,
 
 def train(args: Args) -> dict[str, Any]:
     """Run the whole job; returns the summary (also written to ``summary.json``)."""
-    from agents.metrics import MetricsLogger
-
     run = setup(args)
     sampling, guidance, update = configs(args)
+    return fit(run, lambda r: train_step(r, sampling, guidance, update))
+
+
+def fit(run: Run, step: Callable[[Run], dict[str, float]]) -> dict[str, Any]:
+    """The loop both learners share: evaluate, ``step`` until --steps, log, save, evaluate."""
+    from agents.metrics import MetricsLogger
+
+    args = run.args
     log = MetricsLogger(run.out, tensorboard=args.tensorboard, wandb=args.wandb,
                         config=asdict(args), resume=args.resume) if run.dist.is_main else None
     before = evaluate(run)
@@ -329,7 +351,7 @@ def train(args: Args) -> dict[str, Any]:
     bar = tqdm(total=args.steps, initial=run.step, desc=f"{args.algo}", unit="step",
                disable=not (args.progress and run.dist.is_main), dynamic_ncols=True)
     while run.step < args.steps:
-        metrics = train_step(run, sampling, guidance, update)
+        metrics = step(run)
         if args.eval_interval and run.step % args.eval_interval == 0 and run.step < args.steps:
             metrics["eval/pass@1"] = evaluate(run)
         if log:
@@ -353,7 +375,7 @@ def train(args: Args) -> dict[str, Any]:
 def _checkpoint(run: Run) -> Path | None:
     if not run.dist.is_main:
         return None
-    return save_checkpoint(run.out / "checkpoints", run.step, model=run.model,
+    return save_checkpoint(run.out / "checkpoints", run.step, model=run.trainable(),
                            optimizer=run.optimizer, scheduler=run.scheduler,
                            state={"position": run.client.position})
 

@@ -172,9 +172,11 @@ def _check_shapes(logp: Tensor, old_logp: Tensor, advantages: Tensor, mask: Tens
     if logp.dim() != 2 or old_logp.shape != logp.shape or mask.shape != logp.shape:
         raise ValueError(f"logp, old_logp and mask must share one [N, T] shape, got "
                          f"{tuple(logp.shape)}, {tuple(old_logp.shape)}, {tuple(mask.shape)}")
-    if advantages.shape != logp.shape[:1] or guided.shape != logp.shape[:1]:
-        raise ValueError(f"advantages and guided must be [N] with N={logp.shape[0]}, got "
-                         f"{tuple(advantages.shape)} and {tuple(guided.shape)}")
+    if advantages.shape not in (logp.shape[:1], logp.shape):
+        raise ValueError(f"advantages must be [N] or [N, T] with [N, T]={tuple(logp.shape)}, "
+                         f"got {tuple(advantages.shape)}")
+    if guided.shape != logp.shape[:1]:
+        raise ValueError(f"guided must be [N] with N={logp.shape[0]}, got {tuple(guided.shape)}")
 
 
 def _regulariser(logp: Tensor, mask: Tensor, config: LossConfig, ref_logp: Tensor | None,
@@ -210,9 +212,11 @@ def policy_loss(
 
     ``logp [N, T]``: log pi_theta of each token in the hint-free context (with gradient).
     ``old_logp [N, T]``: the behaviour log-prob recorded at sampling, in the context sampled
-    from (q + h for guided samples); no gradient. ``advantages [N]``, ``mask [N, T]`` (True on
-    real completion tokens), ``guided [N]`` (True for samples drawn with a hint).
-    Per real token, with rho = exp(logp - old_logp) and A the sample's advantage:
+    from (q + h for guided samples); no gradient. ``advantages``: ``[N]``, one per sample
+    (GRPO's group advantage, broadcast over its tokens), or ``[N, T]``, one per token (PPO's
+    GAE advantages). ``mask [N, T]`` (True on real completion tokens), ``guided [N]`` (True
+    for samples drawn with a hint).
+    Per real token, with rho = exp(logp - old_logp) and A the token's advantage:
     unguided: -min(rho A, clip(rho, 1 - eps, 1 + eps) A); guided: -f(rho) A (no clip);
     plus ``kl_coef * (exp(ref - logp) - (ref - logp) - 1)`` and ``- entropy_coef * entropy``;
     then averaged as ``config.length_norm`` says. Padding never enters the loss or gamma.
@@ -238,7 +242,8 @@ def policy_loss(
     unguided_tokens = mask & ~guided_tokens
     log_ratio = (logp.float() - old_logp.detach().float()).masked_fill(~mask, 0.0)
     rho = log_ratio.exp()
-    A = advantages.detach().float()[:, None]
+    A = advantages.detach().float()
+    A = A[:, None] if A.dim() == 1 else A
     ones = torch.ones_like(rho)
 
     unguided_loss = _clipped_surrogate(torch.where(unguided_tokens, rho, ones), A, config.clip_eps)

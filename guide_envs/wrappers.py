@@ -17,10 +17,14 @@ from guide_envs.hints.protocol import HintProvider
 from guide_envs.problem import Problem
 from guide_envs.templates import PromptTemplate
 
-__all__ = ["GUIDED", "GuidedReward", "GuidedTemplate", "HintOnFailure"]
+__all__ = ["GUIDED", "GuidedReward", "GuidedTemplate", "HintOnFailure", "HintUnavailable"]
 
 GuidedReward = Literal["full", "scaled", "zero"]
 _REWARD_RULES = ("full", "scaled", "zero")
+
+
+class HintUnavailable(TypeError):
+    """The env does not expose its current problem, so no provider can give a hint for it."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,6 @@ class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructor
     def _current_problem(self) -> Problem:
         problem = getattr(self.env.unwrapped, "problem", None)
         if not isinstance(problem, Problem):
-            raise TypeError(f"HintOnFailure needs env.unwrapped.problem (a Problem) to ask for a "
-                            f"hint; {type(self.env.unwrapped).__name__} has none")
+            raise HintUnavailable(f"HintOnFailure needs env.unwrapped.problem (a Problem) to ask "
+                                  f"for a hint; {type(self.env.unwrapped).__name__} has none")
         return problem

@@ -80,6 +80,27 @@ def test_successful_groups_never_ask_for_a_hint(tokenizer: Any) -> None:
     client.close()
 
 
+class AlwaysWrong(AlwaysRight):
+    """A third-party env with no problems to hint on: every completion fails."""
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        return "", 0.0, True, False, {"verdict": {"correct": False, "status": "incorrect"}}
+
+
+gym.register("test/AlwaysWrong-v0", entry_point=AlwaysWrong)
+
+
+def test_an_env_without_hints_trains_unguided_with_a_warning(tokenizer: Any) -> None:
+    client = EnvClient("test/AlwaysWrong-v0")
+    with pytest.warns(UserWarning, match="no hints, so no guidance"):
+        groups = sample_groups(client, _engine(_model(tokenizer), tokenizer), tokenizer,
+                               client.draw(2), SAMPLING, GuidanceConfig(), seed=0)
+    assert [g.hint_requested for g in groups] == [True, True]
+    assert not any(g.hint_found for g in groups)
+    assert not any(t.guided for g in groups for t in g.trajectories)
+    client.close()
+
+
 def test_failed_groups_are_resampled_with_the_hint_and_keep_both_contexts(tokenizer: Any) -> None:
     client = EnvClient("guide/Math-v0", KW)
     model = _model(tokenizer)

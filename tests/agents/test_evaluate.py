@@ -1,0 +1,237 @@
+"""pass@k against brute force, the gain decomposition, and ``python -m agents.evaluate``."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from agents.cli import field_docs
+from agents.evaluate import Args, load_model, main, resolve_model, write_report
+from agents.models import LoraSettings, load_policy
+from agents.passk import decompose, mean_pass_at_k, pass_at_k, solved
+from agents.tiny import TinyWarmup
+
+#: An evaluation small enough for a test: a 10-step warm-up, 4 problems x 4 samples.
+SMALL = ["--tiny-warmup-steps", "10", "--problems", "4", "--n", "4", "--k", "1,2,4",
+         "--max-new-tokens", "16", "--no-progress"]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the tiny preset's cache out of the user's cache directory."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+# pass@k
+
+
+def _brute_force(n: int, c: int, k: int) -> float:
+    """The share of k-subsets of n samples (the first c correct) holding a correct one."""
+    subsets = list(itertools.combinations(range(n), k))
+    return sum(any(i < c for i in s) for s in subsets) / len(subsets)
+
+
+@pytest.mark.parametrize("n", range(1, 11))
+def test_pass_at_k_matches_enumerating_every_subset(n: int) -> None:
+    for c in range(n + 1):
+        for k in range(1, n + 1):
+            assert pass_at_k(n, c, k) == pytest.approx(_brute_force(n, c, k), abs=1e-12)
+
+
+def test_pass_at_k_edge_cases_and_large_n() -> None:
+    assert pass_at_k(1, 0, 1) == 0.0 and pass_at_k(1, 1, 1) == 1.0
+    assert pass_at_k(16, 16, 1) == 1.0 and pass_at_k(16, 0, 16) == 0.0
+    assert pass_at_k(16, 1, 16) == 1.0  # pass@n: any correct sample
+    assert pass_at_k(16, 5, 1) == 5 / 16 and pass_at_k(8, 4, 1) == 0.5  # pass@1 is c/n
+    exact = 1 - math.comb(1000 - 7, 300) / math.comb(1000, 300)
+    assert pass_at_k(1000, 7, 300) == pytest.approx(exact, rel=1e-12)
+    assert mean_pass_at_k([0, 4], n=4, k=1) == 0.5
+
+
+@pytest.mark.parametrize(("n", "c", "k", "message"), [
+    (0, 0, 1, "n (samples per problem) must be at least 1"),
+    (4, 5, 1, "c must be in [0, n=4]"),
+    (4, -1, 1, "c must be in [0, n=4]"),
+    (4, 1, 0, "k must be in [1, n=4]"),
+    (4, 1, 5, "k must be in [1, n=4]"),
+])
+def test_pass_at_k_rejects_impossible_input(n: int, c: int, k: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(")
+                       .replace(")", r"\)")):
+        pass_at_k(n, c, k)
+
+
+def test_mean_pass_at_k_of_nothing_is_an_error() -> None:
+    with pytest.raises(ValueError, match="at least one problem"):
+        mean_pass_at_k([], n=4, k=1)
+
+
+# decomposition
+
+
+def test_decompose_sorts_every_problem_into_one_category() -> None:
+    n = 8
+    before = {"gain": 0, "distil": 1, "distil_edge": 3, "lost": 6, "kept": 8, "never": 0,
+              "half": 4}
+    after = {"gain": 5, "distil": 8, "distil_edge": 4, "lost": 3, "kept": 7, "never": 2,
+             "half": 4}
+    d = decompose(before, after, n)
+    assert d.capability_gain == ["gain"]
+    assert d.self_distillation == ["distil", "distil_edge"]  # 4/8 is solved at threshold 0.5
+    assert d.lost == ["lost"]
+    assert d.retained == ["kept", "half"]
+    assert d.unsolved == ["never"]
+    assert d.total == 7 and sum(d.counts().values()) == 7
+    assert d.fractions()["self_distillation"] == pytest.approx(2 / 7)
+    assert d.newly_solved() == 3 and (d.n, d.k, d.threshold) == (8, 8, 0.5)
+
+
+def test_decompose_with_a_smaller_k_and_threshold() -> None:
+    before, after = {"a": 1, "b": 3}, {"a": 8, "b": 8}
+    # pass@2 from 1 of 8 correct is 0.25 (< 0.5): capability gain; from 3 of 8 it is 0.64.
+    d = decompose(before, after, n=8, k=2)
+    assert d.capability_gain == ["a"] and d.self_distillation == ["b"]
+    # With threshold 0.25, 3/8 counts as solved before already.
+    d = decompose(before, after, n=8, k=2, threshold=0.25)
+    assert d.self_distillation == ["a"] and d.retained == ["b"]
+    assert solved(1, 8, k=2, threshold=0.25) and not solved(1, 8, k=2)
+
+
+def test_decompose_rejects_mismatched_problems_and_bad_k() -> None:
+    with pytest.raises(ValueError, match="same problems"):
+        decompose({"a": 1}, {"b": 1}, n=4)
+    with pytest.raises(ValueError, match="k must be in"):
+        decompose({"a": 1}, {"a": 1}, n=4, k=8)
+    with pytest.raises(ValueError, match="threshold must be in"):
+        decompose({"a": 1}, {"a": 1}, n=4, threshold=0)
+
+
+# the command
+
+
+def test_help_documents_every_option() -> None:
+    out = subprocess.run([sys.executable, "-m", "agents.evaluate", "--help"],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    docs = field_docs(Args)
+    for field in dataclasses.fields(Args):
+        assert "--" + field.name.replace("_", "-") in out, field.name
+        assert docs[field.name].split()[0] in out, field.name
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--env", "guide/Nope-v0"], "cannot make env 'guide/Nope-v0'"),
+    (["--model", "/no/such/model"], "/no/such/model"),
+    (["--before", "./no/such/run"], "./no/such/run"),
+    (["--n", "0"], "--n must be at least 1"),
+    (["--k", "1,8"], "--k: 8 is more than --n (4)"),
+    (["--k", "one"], "--k must be comma-separated integers"),
+    (["--env-kwargs", "[1]"], "env kwargs must be a JSON object"),
+    (["--temperature", "0"], "use --n 1"),
+])
+def test_bad_input_is_a_clear_error(argv: list[str], message: str,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*SMALL, *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_missing_matplotlib_is_named_before_any_evaluation(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    assert main(SMALL) == 2
+    assert "passk.png needs matplotlib" in capsys.readouterr().err
+
+
+def test_resolve_model_understands_runs_and_checkpoints(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    (run / "final_model").mkdir(parents=True)
+    (run / "final_model" / "config.json").write_text("{}")
+    step = run / "checkpoints" / "step_00000002"
+    step.mkdir(parents=True)
+    (step / "model.pt").write_bytes(b"")
+    assert resolve_model("tiny") == ("tiny", None)
+    assert resolve_model(str(run)) == (str(run / "final_model"), None)
+    assert resolve_model(str(step)) == (str(run / "final_model"), step / "model.pt")
+    assert resolve_model(str(step / "model.pt")) == (str(run / "final_model"),
+                                                     step / "model.pt")
+    with pytest.raises(ValueError, match="neither a model folder"):
+        resolve_model(str(tmp_path))
+
+
+def _fake_run(root: Path) -> Path:
+    """A run directory whose final model and checkpoint are the 10-step tiny model."""
+    model, tokenizer = load_policy("tiny", warmup=TinyWarmup(steps=10), progress=False)
+    model.save_pretrained(root / "final_model")
+    tokenizer.save_pretrained(root / "final_model")
+    step = root / "checkpoints" / "step_00000001"
+    step.mkdir(parents=True)
+    torch.save(model.state_dict(), step / "model.pt")
+    return step
+
+
+def test_evaluate_before_and_after_writes_the_report(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    checkpoint = _fake_run(tmp_path / "run")
+    out = tmp_path / "eval"
+    assert main([*SMALL, "--before", str(checkpoint), "--output-dir", str(out)]) == 0
+    rows = [json.loads(line) for line in (out / "problems.jsonl").open()]
+    assert len(rows) == 8 and {r["n"] for r in rows} == {4}
+    assert set(rows[0]) == {"model", "problem_id", "n", "correct", "pass@1", "pass@2", "pass@4"}
+    before = {r["problem_id"]: r["correct"] for r in rows if r["model"].startswith("before")}
+    after = {r["problem_id"]: r["correct"] for r in rows if r["model"].startswith("after")}
+    assert len(before) == 4 and before.keys() == after.keys()
+    # The same weights with the same sampling seeds: the same counts, so nothing changes.
+    assert before == after
+    results = json.loads((out / "results.json").read_text())
+    (decomposition,) = results["decompositions"].values()
+    counts = decomposition["counts"]
+    assert counts["self_distillation"] == counts["capability_gain"] == counts["lost"] == 0
+    assert sum(counts.values()) == 4 and decomposition["k"] == 4
+    assert set(results["pass@k"]["after: tiny"]) == {"pass@1", "pass@2", "pass@4"}
+    report = (out / "report.md").read_text()
+    assert "| after: tiny | 4 |" in report and "self-distillation" in report
+    assert (out / "passk.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "report:" in capsys.readouterr().out
+
+
+def test_write_report_compares_any_models(tmp_path: Path) -> None:
+    results = {"base": {"a": 0, "b": 1, "c": 4}, "guide": {"a": 3, "b": 4, "c": 4},
+               "grpo": {"a": 0, "b": 2, "c": 1}}
+    summary = write_report(tmp_path, results, n=4, ks=[1, 4],
+                           compare=[("base", "guide"), ("base", "grpo")], plot=False)
+    assert summary["pass@k"]["guide"]["pass@1"] == pytest.approx(11 / 12)
+    assert summary["decompositions"]["base -> guide"]["ids"]["capability_gain"] == ["a"]
+    assert summary["decompositions"]["base -> guide"]["ids"]["self_distillation"] == ["b"]
+    assert summary["decompositions"]["base -> grpo"]["ids"]["lost"] == ["c"]
+    assert not (tmp_path / "passk.png").exists()
+    assert "base -> grpo" in (tmp_path / "report.md").read_text()
+
+
+def test_lora_runs_load_merged_from_the_adapter_and_from_a_checkpoint(tmp_path: Path) -> None:
+    model, tokenizer = load_policy("tiny", warmup=TinyWarmup(steps=10), progress=False,
+                                   lora=LoraSettings(r=2))
+    with torch.no_grad():  # a trained adapter: lora_B starts at zero, which would change nothing
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.5)
+    final = tmp_path / "run" / "final_model"
+    model.save_pretrained(final)
+    tokenizer.save_pretrained(final)
+    step = tmp_path / "run" / "checkpoints" / "step_00000001"
+    step.mkdir(parents=True)
+    torch.save(model.state_dict(), step / "model.pt")
+    ids = torch.tensor([tokenizer("Q:2*3 S:")["input_ids"]])
+    with torch.no_grad():
+        expected = model(ids).logits
+        for spec in (tmp_path / "run", step):
+            loaded, _ = load_model(str(spec), progress=False)
+            assert "lora" not in " ".join(n for n, _ in loaded.named_parameters())
+            torch.testing.assert_close(loaded(ids).logits, expected, rtol=1e-3, atol=1e-3)
