@@ -146,9 +146,16 @@ class Args:
 
 def validate(args: Args) -> None:
     """Raise ``ValueError`` naming the first bad option."""
+    if args.group_size < 2:
+        raise ValueError(f"--group-size must be at least 2 (GRPO compares rollouts within a "
+                         f"group), got {args.group_size}")
+    check_run_options(args)
+
+
+def check_run_options(args: Any) -> None:
+    """The checks both learners' options share (Guide-PPO's too); ``ValueError`` on the first."""
     checks = [
-        (args.group_size >= 2, f"--group-size must be at least 2 (GRPO compares rollouts "
-                               f"within a group), got {args.group_size}"),
+        (args.group_size >= 1, f"--group-size must be at least 1, got {args.group_size}"),
         (args.steps >= 0, f"--steps must be >= 0, got {args.steps}"),
         (args.prompts_per_step >= 1, f"--prompts-per-step must be >= 1, got "
                                      f"{args.prompts_per_step}"),

@@ -21,7 +21,7 @@ from typing import Any, Literal, cast
 from agents.cli import parse_args
 from agents.grpo import SamplingSettings, group_stats, sample_groups
 from agents.guidance import GuidanceConfig
-from agents.guide_grpo import Run, fit, setup
+from agents.guide_grpo import Run, check_run_options, fit, setup
 from agents.losses import LossConfig
 from agents.ppo import Critic, PPOSettings, make_critic, ppo_update
 
@@ -137,23 +137,7 @@ class Args:
 
 def validate(args: Args) -> None:
     """Raise ``ValueError`` naming the first bad option (the loss and GAE ones: see configs)."""
-    checks = [
-        (args.group_size >= 1, f"--group-size must be at least 1, got {args.group_size}"),
-        (args.steps >= 0, f"--steps must be >= 0, got {args.steps}"),
-        (args.prompts_per_step >= 1, f"--prompts-per-step must be >= 1, got "
-                                     f"{args.prompts_per_step}"),
-        (args.learning_rate > 0, f"--learning-rate must be positive, got {args.learning_rate}"),
-        (args.max_new_tokens >= 1, f"--max-new-tokens must be >= 1, got {args.max_new_tokens}"),
-        (args.temperature > 0, f"--temperature must be positive for training, got "
-                               f"{args.temperature}"),
-        (0 < args.top_p <= 1, f"--top-p must be in (0, 1], got {args.top_p}"),
-        (0 <= args.guidance_mix < args.group_size, f"--guidance-mix must be in "
-                                                   f"[0, group size), got {args.guidance_mix}"),
-        (args.eval_problems >= 0, f"--eval-problems must be >= 0, got {args.eval_problems}"),
-    ]
-    for ok, message in checks:
-        if not ok:
-            raise ValueError(message)
+    check_run_options(args)
     try:
         configs(args)
     except ValueError as exc:  # name the option, not the settings field

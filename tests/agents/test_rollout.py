@@ -284,7 +284,7 @@ def _vllm_available() -> bool:
 
 
 @pytest.mark.skipif(not _vllm_available(),
-                    reason="vLLM needs CUDA and the vllm extra; not installed here")
+                    reason="absent hardware: vLLM needs a CUDA GPU (and the vllm extra)")
 class TestVLLMEngine:
     @pytest.fixture(scope="class")
     def checkpoint(self, tmp_path_factory: pytest.TempPathFactory) -> str:

