@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
@@ -59,17 +60,18 @@ class _Child:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def wait_ready(self) -> None:
-        """Block until the child has imported its modules (not part of any call's deadline)."""
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait at most ``timeout`` s for the child to import its modules; whether it has."""
         if self.ready:
-            return
-        if not self.conn.poll(_STARTUP_TIMEOUT_S):
-            raise WorkerCrashed(f"worker did not start within {_STARTUP_TIMEOUT_S:g} s")
+            return True
+        if not self.conn.poll(timeout):
+            return False
         try:
             self.conn.recv()
         except (EOFError, OSError):
             raise WorkerCrashed("worker died while starting") from None
         self.ready = True
+        return True
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -84,7 +86,8 @@ class DeadlineWorker:
 
     The child imports ``preload`` once, so a call costs a pipe round trip, not an interpreter
     start. A call that overruns its deadline gets the child killed; a spare child, started in
-    advance, takes over at once, so the next call does not wait for a replacement to start.
+    advance, takes over at once, so the next call does not wait for a replacement to start (after
+    back-to-back overruns it may have to: that wait counts against its own deadline).
     The children exit when this process dies, from any thread, so nothing is orphaned.
     Calls from several threads are serialised.
 
@@ -105,6 +108,7 @@ class DeadlineWorker:
         self._lock = threading.Lock()
         self._children: dict[str, _Child | None] = {"current": None, "spare": None}
         self._closed = False
+        self._started = False  # whether a child of this worker has ever been ready
         self.restarts = 0
         weakref.finalize(self, DeadlineWorker._kill_all, self._children)
 
@@ -124,9 +128,10 @@ class DeadlineWorker:
         with self._lock:
             if self._closed:
                 raise RuntimeError("DeadlineWorker is closed")
-            conn = self._ready_child().conn
+            child, timeout_left = self._ready_child(timeout)
+            conn = child.conn
             conn.send((fn, args))
-            if not conn.poll(timeout):
+            if not conn.poll(timeout_left):
                 self._replace()
                 raise DeadlineExceeded(f"call exceeded its {timeout:g} s deadline")
             try:
@@ -167,10 +172,14 @@ class DeadlineWorker:
     def _stream(self, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]],
                 timeouts: Sequence[float]) -> list[tuple[bool, Any]]:
         """Send ``calls`` as one batch; collect replies until done or one call fails hard."""
-        conn = self._ready_child().conn
+        try:
+            child, first_left = self._ready_child(timeouts[0])
+        except DeadlineExceeded as exc:
+            return [(False, exc)]
+        conn = child.conn
         conn.send((BATCH, list(calls)))
         results: list[tuple[bool, Any]] = []
-        for timeout in timeouts:
+        for timeout in (first_left, *timeouts[1:]):
             if not conn.poll(timeout):
                 self._replace()
                 results.append((False, DeadlineExceeded(f"call exceeded its {timeout:g} s "
@@ -198,7 +207,18 @@ class DeadlineWorker:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _ready_child(self) -> _Child:
+    def _ready_child(self, timeout: float) -> tuple[_Child, float]:
+        """The current child once it is ready, and the part of ``timeout`` left for the call.
+
+        Waiting for a replacement to finish starting (after back-to-back overruns the spare may
+        still be importing) counts against the call's deadline, so a verdict still comes within
+        it; the child is left to finish starting for the next call. Only this worker's very
+        first start is not counted: it is a one-time cost, like an import.
+
+        Raises:
+            DeadlineExceeded: the replacement was not ready within ``timeout``.
+            WorkerCrashed: the child died while starting, or the first start took too long.
+        """
         child = self._children["current"]
         if child is None or not child.alive():
             if child is not None:
@@ -207,12 +227,22 @@ class DeadlineWorker:
                 self._children["current"] = _Child(self._preload)
             child = self._children["current"]
         assert child is not None
+        counted = self._started
+        began = time.monotonic()
         try:
-            child.wait_ready()
+            ready = child.wait_ready(timeout if counted else _STARTUP_TIMEOUT_S)
         except WorkerCrashed:
             self._replace()
             raise
-        return child
+        if not ready and not counted:
+            self._replace()
+            raise WorkerCrashed(f"worker did not start within {_STARTUP_TIMEOUT_S:g} s")
+        left = timeout - (time.monotonic() - began) if counted else timeout
+        if not ready or left <= 0:
+            raise DeadlineExceeded(f"call exceeded its {timeout:g} s deadline while a "
+                                   "replacement worker was starting")
+        self._started = True
+        return child, left
 
     def _replace(self) -> None:
         """Kill the current child; the spare (or a new child) takes over; a new spare starts."""

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +42,26 @@ def test_overrun_is_killed_within_the_deadline_and_replaced() -> None:
         assert not _alive(first_pid)
         assert w.call(int, "7", timeout=30) == 7
         assert w.restarts == 1
+
+
+def test_waiting_for_a_starting_replacement_counts_against_the_deadline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Children that take 3 s to start: after an overrun, the replacement is still importing.
+    (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(3)\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), *sys.path]))
+    with DeadlineWorker(["slow_to_import"]) as w:
+        assert w.call(pow, 2, 3, timeout=0.5) == 8  # the first start is not counted
+        with pytest.raises(DeadlineExceeded):
+            w.call(time.sleep, 60, timeout=0.5)
+        with pytest.raises(DeadlineExceeded, match="while a replacement worker was starting"):
+            w.call(pow, 2, 3, timeout=0.5)  # answered at its deadline, not after the start
+        assert w.call(pow, 2, 3, timeout=30) == 8  # the replacement was left to finish starting
+        for _ in range(2):  # the spare takes over, then the spare's own replacement (starting)
+            with pytest.raises(DeadlineExceeded):
+                w.call(time.sleep, 60, timeout=0.5)
+        (first_ok, first), second = w.call_many([(pow, (2, 3)), (pow, (2, 4))], [0.5, 30])
+        assert not first_ok and isinstance(first, DeadlineExceeded)  # the batch's first call too
+        assert second == (True, 16)
 
 
 def test_crash_is_reported_not_raised_as_hang() -> None:

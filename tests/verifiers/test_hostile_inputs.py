@@ -10,58 +10,42 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from verifiers import Status, Verdict
+from verifiers.hostile import CORRECT, GOLD, hostile_responses
 from verifiers.math import verify_answer
 
 DEADLINE_S = 2.0
-# A hang guard, not a speed claim: the deadline must fire long before the runaway work would end
-# (minutes to forever), while a loaded CI host may add seconds to killing and replacing a worker.
+# A hang guard, not a speed claim (benchmarks/deadlines.py measures how close to the deadline each
+# response returns): the deadline must fire long before the runaway work would end (minutes to
+# forever), while a loaded CI host may add seconds to killing and replacing a worker.
 SLACK_S = 5.0
-
-
-def _pathological() -> dict[str, str]:
-    return {
-        "braces nested 5000 deep": "\\boxed{" + "{" * 5000 + "1" + "}" * 5000 + "}",
-        "unbalanced braces 100k": "\\boxed{" + "{" * 100_000,
-        "power tower": "\\boxed{9^{9^{9^{9^{9}}}}}",
-        "plain power tower": "\\boxed{9^9^9^9^9}",
-        "2 MB string": "x" * 2_000_000 + " \\boxed{42}",
-        "2 MB inside a box": "\\boxed{" + "1+" * 1_000_000 + "1}",
-        "null bytes": "\\boxed{4\x002}\x00",
-        "lone surrogates": "\\boxed{\ud800\udfff 42}",
-        "huge matrix": "\\boxed{\\begin{pmatrix}" + "\\\\".join(
-            "&".join(str(i * j) for j in range(40)) for i in range(40)) + "\\end{pmatrix}}",
-        "divergent sum": "\\boxed{\\sum_{n=1}^{\\infty} n}",
-        "huge factorial": "\\boxed{(10^{10})!}",
-        "huge exponent": "\\boxed{1e999999999}",
-        "many boxes": "\\boxed{1}" * 20_000,
-        "many final-answer lines": "Final answer: 1\n" * 50_000,
-    }
 
 
 def _check(response: str) -> Verdict:
     started = time.perf_counter()
-    verdict = verify_answer(response, "42", deadline_s=DEADLINE_S)
+    verdict = verify_answer(response, GOLD, deadline_s=DEADLINE_S)
     elapsed = time.perf_counter() - started
     assert isinstance(verdict, Verdict) and isinstance(verdict.status, Status)
     assert elapsed < DEADLINE_S + SLACK_S, f"took {elapsed:.2f} s"
     return verdict
 
 
-@pytest.mark.parametrize("name", list(_pathological()))
+NAMES = list(hostile_responses())
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_pathological_from_the_main_thread(name: str) -> None:
-    verdict = _check(_pathological()[name])
-    if name == "2 MB string":
-        assert verdict.correct
+    verdict = _check(hostile_responses()[name])
+    assert verdict.correct == (name in CORRECT), verdict
 
 
-@pytest.mark.parametrize("name", ["power tower", "huge factorial", "2 MB inside a box",
-                                  "divergent sum", "huge matrix"])
+@pytest.mark.parametrize("name", NAMES)
 def test_pathological_from_a_worker_thread(name: str) -> None:
     errors: list[BaseException] = []
+    verdicts: list[Verdict] = []
 
     def run() -> None:
         try:
-            _check(_pathological()[name])
+            verdicts.append(_check(hostile_responses()[name]))
         except BaseException as exc:  # noqa: BLE001 - re-raised below in the test thread
             errors.append(exc)
 
@@ -70,6 +54,7 @@ def test_pathological_from_a_worker_thread(name: str) -> None:
     thread.join(timeout=DEADLINE_S + 30)
     assert not thread.is_alive()
     assert not errors, errors
+    assert verdicts[0].correct == (name in CORRECT), verdicts[0]
 
 
 # --- property-based ------------------------------------------------------------------------

@@ -1,19 +1,12 @@
-"""The first math verifier: extraction, equivalence, and hard deadlines on hostile input."""
+"""The first math verifier: extraction and equivalence on ordinary answers."""
 
 from __future__ import annotations
-
-import threading
-import time
 
 import pytest
 
 import verifiers
 from verifiers import Status
 from verifiers.math import DEFAULT_DEADLINE_S, extract_answer, last_boxed, verify_answer
-
-# A hang guard, not a speed claim: the deadline must fire long before the runaway work would end
-# (minutes to forever), while a loaded CI host may add seconds to killing and replacing a worker.
-SLACK_S = 5.0
 
 
 @pytest.mark.parametrize(("response", "gold"), [
@@ -53,39 +46,8 @@ def test_last_box_wins_and_unbalanced_boxes_are_skipped() -> None:
     assert last_boxed("\\boxed{1} then \\boxed{2") == "1"
 
 
-def _hostile() -> dict[str, str]:
-    return {
-        "1 MB": "blah " * 200_000 + "\\boxed{42}",
-        "empty": "",
-        "deeply nested braces": "\\boxed{" + "{" * 5000 + "1" + "}" * 5000 + "}",
-        "unclosed nesting": "\\boxed{" + "{" * 100_000,
-        "power tower": "\\boxed{9^{9^{9^{9^{9}}}}}",
-        "null bytes": "\\boxed{4\x00}",
-        "lone surrogate": "\\boxed{\ud800}",
-        "many boxes": "\\boxed{" * 50_000,
-    }
-
-
-@pytest.mark.parametrize("name", list(_hostile()))
-def test_hostile_responses_get_a_verdict_within_the_deadline(name: str) -> None:
-    response = _hostile()[name]
-    started = time.perf_counter()
-    v = verify_answer(response, "42", deadline_s=2.0)
-    assert time.perf_counter() - started < 2.0 + SLACK_S
-    assert isinstance(v.status, Status)
-    if name == "1 MB":
-        assert v.correct
-
-
-def test_deadline_holds_from_a_worker_thread() -> None:
-    out: list[verifiers.Verdict] = []
-    started = time.perf_counter()
-    t = threading.Thread(target=lambda: out.append(
-        verify_answer("\\boxed{9^{9^{9^{9^{9}}}}}", "1", deadline_s=1.0)))
-    t.start()
-    t.join(timeout=10)
-    assert out and out[0].status in (Status.TIMEOUT, Status.INCORRECT, Status.UNPARSABLE)
-    assert time.perf_counter() - started < 1.0 + SLACK_S
+# Hostile responses (1 MB, empty, deeply nested braces, ...) from the main thread and from a worker
+# thread: tests/verifiers/test_hostile_inputs.py, over verifiers.hostile's catalogue.
 
 
 def test_non_string_response_is_a_verdict_not_an_exception() -> None:
