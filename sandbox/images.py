@@ -128,11 +128,30 @@ def _say(message: str) -> None:
     print(f"[guide-rl sandbox] {message}", file=sys.stderr, flush=True)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """``python -m sandbox.images``: make sure the sandbox image exists and print its name."""
+    import argparse
+
     import docker
 
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox.images",
+        description=f"Make sure the Docker daemon holds the sandbox image {SANDBOX_IMAGE} and "
+                    "print its name. If it is missing, build it: from "
+                    f"docker/sandbox.Dockerfile (FROM {BASE_IMAGE}) when the registry answers, "
+                    "else offline from Debian packages with docker/build_offline.sh "
+                    "(debootstrap, then docker import; needs root, takes a few minutes). "
+                    "Exit status 1 if neither build works.")
+    parser.add_argument("--check", action="store_true",
+                        help="only report whether the image is present (exit 1 if not); "
+                             "build nothing")
+    args = parser.parse_args(argv)
     try:
+        client = docker.from_env(version="auto")
+        if args.check:
+            present = image_present(client)
+            print(f"{SANDBOX_IMAGE}: {'present' if present else 'missing'}")
+            return 0 if present else 1
         client = docker.from_env(version="auto")
         print(ensure_image(client))
     except Exception as exc:  # noqa: BLE001 - a command-line tool reports, it does not trace

@@ -204,3 +204,13 @@ def test_warm_pool_latency(box: Any) -> None:
 
 def test_every_container_carries_the_label(box: Any) -> None:
     assert all(c.labels.get(LABEL) == "1" for c in _labelled(f"{OWNER_PID}={os.getpid()}"))
+
+
+def test_images_command_reports_the_sandbox_image(capsys: pytest.CaptureFixture[str]) -> None:
+    from sandbox.images import SANDBOX_IMAGE, main
+
+    assert main(["--check"]) == 0  # CI builds the image before the tests (python -m sandbox.images)
+    assert capsys.readouterr().out.strip() == f"{SANDBOX_IMAGE}: present"
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0 and "build_offline.sh" in capsys.readouterr().out
