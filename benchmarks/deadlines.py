@@ -8,9 +8,12 @@ a 2 MB box, null bytes, lone surrogates, ...) it grades the response against the
   and from a worker thread, and reports the wall time, the verdict's status, and whether it
   returned within ``D + 0.5`` seconds;
 * math-verify with its defaults (``verify(parse(gold), parse(response))``, whose own timeouts
-  are 5 s through ``signal.alarm``), from the main thread and from a worker thread. Each call
-  runs in a child process (the interpreter and math-verify imported before the clock starts) that
-  is killed after ``--cap`` seconds, because a call that hangs could not be stopped otherwise.
+  are 5 s through ``signal.alarm``), from the main thread and from a worker thread, where
+  ``signal.alarm`` raises ``ValueError``; and from a worker thread with its timeouts turned off
+  (``parsing_timeout=None``, ``timeout_seconds=None``), which is how a threaded trainer has to
+  call it. Each call runs in a child process (the interpreter and math-verify imported before
+  the clock starts) that is killed after ``--cap`` seconds, because a call that hangs could not
+  be stopped otherwise.
 
 The table ends with the count of responses each tool answered within ``D + 0.5`` s. The unit
 tests (tests/verifiers/test_hostile_inputs.py) check the same responses with a generous hang
@@ -47,7 +50,12 @@ response = sys.stdin.read()
 outcome = {}
 def call():
     try:
-        outcome["correct"] = bool(verify(parse(gold), parse(response)))
+        if mode == "thread-untimed":  # what a threaded caller must do: signal.alarm needs main
+            outcome["correct"] = bool(verify(parse(gold, parsing_timeout=None),
+                                             parse(response, parsing_timeout=None),
+                                             timeout_seconds=None))
+        else:
+            outcome["correct"] = bool(verify(parse(gold), parse(response)))
     except BaseException as exc:
         outcome["error"] = type(exc).__name__
 started = time.perf_counter()
@@ -124,7 +132,8 @@ def math_verify(response: str, mode: str, cap_s: float) -> Timing:
 
 def table(rows: list[tuple[str, list[Timing]]], limit_s: float) -> str:
     """A markdown table: one row per response, a column per (tool, thread)."""
-    heads = ["guide-rl main", "guide-rl thread", "math-verify main", "math-verify thread"]
+    heads = ["guide-rl main", "guide-rl thread", "math-verify main", "math-verify thread",
+             "math-verify thread, timeouts off"]
     lines = ["| response | " + " | ".join(heads) + " |",
              "|---|" + "---:|" * len(heads)]
     within = [0] * len(heads)
@@ -158,7 +167,8 @@ def main() -> None:
         timings = [guide_rl(response, args.deadline, "main"),
                    guide_rl(response, args.deadline, "thread"),
                    math_verify(response, "main", args.cap),
-                   math_verify(response, "thread", args.cap)]
+                   math_verify(response, "thread", args.cap),
+                   math_verify(response, "thread-untimed", args.cap)]
         print(f"{name}: " + ", ".join(t.cell() for t in timings), file=sys.stderr, flush=True)
         rows.append((name, timings))
     limit_s = args.deadline + BUDGET_S
