@@ -110,11 +110,12 @@ def guide_rl_grader() -> Grader:
 INFRASTRUCTURE_CACHES = frozenset({"unit_registry"})
 
 
-def clear_guide_rl_caches() -> int:
-    """Clear every ``lru_cache`` in the ``verifiers`` package, here and in the deadline worker.
+def clear_guide_rl_caches(pool: Any | None = None) -> int:
+    """Clear every ``lru_cache`` in the ``verifiers`` package, here, in the deadline worker and
+    in every worker of ``pool``.
 
-    Returns how many caches were cleared in this process. Failures to reach the worker are
-    ignored: the distinct pairs keep judgement caches from hitting anyway.
+    Returns how many caches were cleared in this process. Failures to reach the deadline worker
+    are ignored: the distinct pairs keep judgement caches from hitting anyway.
     """
     import verifiers
 
@@ -135,6 +136,9 @@ def clear_guide_rl_caches() -> int:
     for fn in cached:
         fn.cache_clear()
     _clear_in_worker(cached)
+    if pool is not None:  # the warm-up pass filled the pool workers' caches
+        for fn in cached:
+            pool.on_each_worker(fn.cache_clear, timeout=30.0)
     return len(cached)
 
 
@@ -508,7 +512,7 @@ def measure(name: str, cases: Sequence[Case], pool_workers: int, peer: Grader, g
         if pool is not None:
             try:
                 warm_pool(pool, warm_up_cases)
-                clear_guide_rl_caches()
+                clear_guide_rl_caches(pool)
                 pool_run = run_pool(pool, cases)
             finally:
                 pool.close()

@@ -45,7 +45,18 @@ def _serve(conn: Connection) -> None:
             return
         calls = args if fn == BATCH else [(fn, args)]
         for one, one_args in calls:  # each reply goes out at once: the parent times each call
-            conn.send(_run(one, one_args))
+            _reply(conn, _run(one, one_args))
+
+
+def _reply(conn: Connection, reply: tuple[bool, Any]) -> None:
+    """Send ``reply``; a value that cannot be pickled goes back as an error, not a dead worker.
+
+    ``send`` pickles the whole reply before writing a byte, so a failure leaves the pipe clean.
+    """
+    try:
+        conn.send(reply)
+    except Exception as exc:  # noqa: BLE001 - any pickling failure
+        conn.send((False, RuntimeError(f"the worker's result could not be sent back: {exc!r}")))
 
 
 def _run(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:

@@ -170,9 +170,24 @@ class VerifierPool:
 
     def warm_up(self) -> VerifierPool:
         """Start every worker now and wait until all are ready (else they start on first use)."""
-        self._check_open()
-        list(self._executor.map(lambda w: w.call(int, "0", timeout=60.0), self._workers))
+        self.on_each_worker(int, "0", timeout=60.0)
         return self
+
+    def on_each_worker(self, fn: Callable[..., Any], *args: Any,
+                       timeout: float = 60.0) -> list[Any]:
+        """Run ``fn(*args)`` once in every worker process and return the results.
+
+        For set-up and housekeeping: import a module, clear a cache. ``fn`` and its result must
+        pickle; an overrun raises :class:`~verifiers.deadline.DeadlineExceeded`.
+
+        >>> import os
+        >>> with VerifierPool(workers=2) as pool:
+        ...     len(set(pool.on_each_worker(os.getpid)))
+        2
+        """
+        self._check_open()
+        return list(self._executor.map(lambda w: w.call(fn, *args, timeout=timeout),
+                                       self._workers))
 
     @property
     def stats(self) -> PoolStats:

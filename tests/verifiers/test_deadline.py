@@ -64,6 +64,14 @@ def test_waiting_for_a_starting_replacement_counts_against_the_deadline(
         assert second == (True, 16)
 
 
+def test_an_unpicklable_result_is_an_error_not_a_dead_worker() -> None:
+    with DeadlineWorker() as w:
+        with pytest.raises(RuntimeError, match="result could not be sent back"):
+            w.call(threading.Lock, timeout=30)
+        assert w.call_many([(threading.Lock, ()), (int, ("3",))], [30, 30])[1] == (True, 3)
+        assert w.restarts == 0
+
+
 def test_crash_is_reported_not_raised_as_hang() -> None:
     with DeadlineWorker() as w:
         with pytest.raises(WorkerCrashed):
