@@ -43,6 +43,7 @@ __all__ = [
     "Trajectory",
     "UpdateSettings",
     "group_stats",
+    "kept_groups",
     "policy_update",
     "sample_groups",
 ]
@@ -78,6 +79,9 @@ class Group:
     """The rewards of the first, unguided rollouts (what decided on guidance)."""
     hint_requested: bool = False
     hint_found: bool = False
+    kept: bool = True
+    """False when Filter-GRPO drops the group (every reward equal): it is not trained on, but it
+    still counts in the step's statistics, so solve rates describe every problem drawn."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,11 @@ class UpdateSettings:
 def sample_groups(client: EnvClient, engine: RolloutEngine, tokenizer: Any,
                   prompts: Sequence[Prompt], sampling: SamplingSettings,
                   guidance: GuidanceConfig, seed: int) -> list[Group]:
-    """G graded rollouts per prompt, with guided rollouts where the group failed."""
+    """G graded rollouts per prompt, with guided rollouts where the group failed.
+
+    Returns every group; those the guidance config filters out have ``kept=False`` (train on
+    :func:`kept_groups`, report statistics over all with :func:`group_stats`).
+    """
     prompt_ids = [encode_prompt(tokenizer, p, sampling.max_prompt_tokens) for p in prompts]
     rollouts = _generate(engine, prompt_ids, sampling, seed)
     groups = [Group(p.problem_id, trajs, [t.reward for t in trajs])
@@ -125,7 +133,14 @@ def sample_groups(client: EnvClient, engine: RolloutEngine, tokenizer: Any,
         for (i, _), trajs in zip(hinted, guided, strict=True):
             groups[i].hint_found = True
             groups[i].trajectories = combine_group(groups[i].trajectories, trajs, guidance)
-    return [g for g in groups if keep_group([t.reward for t in g.trajectories], guidance)]
+    for group in groups:
+        group.kept = keep_group([t.reward for t in group.trajectories], guidance)
+    return groups
+
+
+def kept_groups(groups: Sequence[Group]) -> list[Group]:
+    """The groups to train on: those the guidance config did not filter out."""
+    return [g for g in groups if g.kept]
 
 
 def _generate(engine: RolloutEngine, contexts: list[list[int]], sampling: SamplingSettings,
@@ -202,7 +217,10 @@ def policy_update(model: torch.nn.Module, optimizer: torch.optim.Optimizer, sche
 
 
 def group_stats(groups: Sequence[Group], dist: Dist) -> dict[str, float]:
-    """Rewards, solve rates and guidance counts of a step, over all ranks."""
+    """Rewards, solve rates and guidance counts of a step, over all ranks.
+
+    Every sampled group counts, kept or not; ``charts/groups_kept`` counts the kept ones.
+    """
     trajs = [t for g in groups for t in g.trajectories]
     unguided = [r for g in groups for r in g.unguided_rewards]
     guided = [t for t in trajs if t.guided]
@@ -216,7 +234,8 @@ def group_stats(groups: Sequence[Group], dist: Dist) -> dict[str, float]:
         / max(dist.sum(float(len(guided))), 1),
         "charts/hints_requested": dist.sum(float(sum(g.hint_requested for g in groups))),
         "charts/hints_found": dist.sum(float(sum(g.hint_found for g in groups))),
-        "charts/groups_kept": n_groups,
+        "charts/groups_kept": dist.sum(float(len(kept_groups(groups)))),
+        "charts/groups_sampled": n_groups,
         "charts/completion_tokens": dist.sum(float(sum(len(t.completion_ids) for t in trajs)))
         / max(n, 1),
     }

@@ -35,6 +35,7 @@ from agents.grpo import (
     SamplingSettings,
     UpdateSettings,
     group_stats,
+    kept_groups,
     policy_update,
     sample_groups,
     with_advantages,
@@ -324,7 +325,7 @@ def train_step(run: Run, sampling: SamplingSettings, guidance: GuidanceConfig,
     groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling, guidance,
                            seed)
     sampled = time.perf_counter()
-    trajectories = with_advantages(groups, scale_by_std=args.scale_by_std)
+    trajectories = with_advantages(kept_groups(groups), scale_by_std=args.scale_by_std)
     metrics = group_stats(groups, dist)
     metrics.update(policy_update(run.model, run.optimizer, run.scheduler, trajectories, update,
                                  pad_id=run.tokenizer.pad_token_id, dist=dist,

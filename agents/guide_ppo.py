@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from agents.cli import parse_args
-from agents.grpo import SamplingSettings, group_stats, sample_groups
+from agents.grpo import SamplingSettings, group_stats, kept_groups, sample_groups
 from agents.guidance import GuidanceConfig
 from agents.guide_grpo import Run, check_run_options, fit, setup
 from agents.losses import LossConfig
@@ -170,7 +170,7 @@ def train_step(run: Run, sampling: SamplingSettings, guidance: GuidanceConfig,
     groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling, guidance,
                            seed)
     sampled = time.perf_counter()
-    trajectories = [t for g in groups for t in g.trajectories]
+    trajectories = [t for g in kept_groups(groups) for t in g.trajectories]
     metrics = group_stats(groups, dist)
     critic = cast(Critic, run.critic)  # setup built it from --critic
     metrics.update(ppo_update(run.model, critic, run.optimizer, run.scheduler, trajectories,

@@ -27,6 +27,7 @@ from agents.env_client import EnvClient
 from agents.grpo import (
     SamplingSettings,
     UpdateSettings,
+    kept_groups,
     policy_update,
     sample_groups,
     with_advantages,
@@ -65,7 +66,7 @@ def guide_rl_steps(args: argparse.Namespace) -> list[float]:
         started = time.perf_counter()
         groups = sample_groups(client, engine, tokenizer, client.draw(args.prompts), sampling,
                                GuidanceConfig(enabled=False), seed=step)
-        policy_update(model, optimizer, scheduler, with_advantages(groups), update,
+        policy_update(model, optimizer, scheduler, with_advantages(kept_groups(groups)), update,
                       pad_id=tokenizer.pad_token_id, dist=Dist())
         times.append(time.perf_counter() - started)
     client.close()

@@ -18,6 +18,7 @@ from agents.grpo import (
     SamplingSettings,
     UpdateSettings,
     group_stats,
+    kept_groups,
     policy_update,
     sample_groups,
     with_advantages,
@@ -134,9 +135,12 @@ def test_baselines_never_guide(tokenizer: Any, guidance: GuidanceConfig, kept: i
     client = EnvClient("guide/Math-v0", KW)
     groups = sample_groups(client, _engine(_model(tokenizer), tokenizer), tokenizer,
                            client.draw(2), SAMPLING, guidance, seed=0)
-    assert len(groups) == kept
+    assert len(groups) == 2 and len(kept_groups(groups)) == kept
     assert not any(g.hint_requested for g in groups)
     assert not any(t.guided for g in groups for t in g.trajectories)
+    stats = group_stats(groups, Dist())  # dropped groups still count in the statistics
+    assert stats["charts/groups_sampled"] == 2 and stats["charts/groups_kept"] == kept
+    assert stats["charts/solve_rate"] == 0.0 and stats["charts/reward"] == 0.0
     client.close()
 
 
