@@ -1,13 +1,25 @@
-"""Verifiers for the pool tests, in a module the worker processes can import by name."""
+"""Helpers for the pool and deadline tests: verifiers in a module the worker processes can import
+by name, and :func:`process_alive`."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Hashable
 from typing import Any
 
 from verifiers.base import TwoStage
 from verifiers.verdict import Status, Verdict
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie does not; one reaped between the two checks neither)."""
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        return False
 
 
 class EchoVerifier:

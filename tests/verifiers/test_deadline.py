@@ -11,17 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from _pool_helpers import process_alive
 
 from verifiers.deadline import DeadlineExceeded, DeadlineWorker, WorkerCrashed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().split()[2] != "Z"
 
 
 def test_result_and_exceptions_come_back() -> None:
@@ -39,7 +31,7 @@ def test_overrun_is_killed_within_the_deadline_and_replaced() -> None:
         with pytest.raises(DeadlineExceeded):
             w.call(pow, 9, 9**9, timeout=0.3)  # C code holding the GIL: signals could not stop it
         assert time.perf_counter() - started < 0.3 + 5.0  # hang guard: pow would run for minutes
-        assert not _alive(first_pid)
+        assert not process_alive(first_pid)
         assert w.call(int, "7", timeout=30) == 7
         assert w.restarts == 1
 
@@ -97,7 +89,7 @@ def test_close_leaves_no_process() -> None:
     pids = w.pids
     w.close()
     w.close()
-    assert pids and not any(_alive(pid) for pid in pids)
+    assert pids and not any(process_alive(pid) for pid in pids)
     with pytest.raises(RuntimeError, match="closed"):
         w.call(int, "1", timeout=1)
 
@@ -128,13 +120,13 @@ except BaseException:
 """
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     children = [int(pid) for pid in parent.stdout.readline().split()]
-    assert len(children) == 2 and all(_alive(c) for c in children)
+    assert len(children) == 2 and all(process_alive(c) for c in children)
     parent.send_signal(signal.SIGKILL)
     parent.wait(timeout=10)
     deadline = time.monotonic() + 10
-    while any(_alive(c) for c in children) and time.monotonic() < deadline:
+    while any(process_alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(_alive(c) for c in children), "a worker outlived its killed parent"
+    assert not any(process_alive(c) for c in children), "a worker outlived its killed parent"
 
 
 def test_a_batch_keeps_each_calls_deadline_and_goes_on_after_an_overrun() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from _pool_helpers import EchoVerifier, ParityVerifier
+from _pool_helpers import EchoVerifier, ParityVerifier, process_alive
 
 import verifiers
 from verifiers import PoolStats, Status, Verdict, VerifierPool, registry
@@ -27,15 +27,6 @@ HERE = Path(__file__).resolve().parent
 # (minutes to forever), while a loaded CI host may add seconds to killing and replacing a worker.
 SLACK_S = 5.0
 POWER_TOWER = "\\boxed{9^{9^{9^{9^{9}}}}}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().split()[2] != "Z"
 
 
 def _pids(pool: VerifierPool) -> list[int]:
@@ -228,10 +219,10 @@ def test_stats_are_a_frozen_snapshot(pool: VerifierPool) -> None:
 def test_close_leaves_no_processes() -> None:
     p = VerifierPool(workers=2).warm_up()
     pids = _pids(p)
-    assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+    assert len(pids) == 2 and all(process_alive(pid) for pid in pids)
     p.close()
     p.close()
-    assert not any(_alive(pid) for pid in pids)
+    assert not any(process_alive(pid) for pid in pids)
     with pytest.raises(RuntimeError, match="closed"):
         p.verify("\\boxed{1}", SimpleNamespace(answer="1"))
 
@@ -241,7 +232,7 @@ def test_a_dropped_pool_stops_its_workers() -> None:
     pids = _pids(p)
     del p
     gc.collect()
-    assert pids and not any(_alive(pid) for pid in pids)
+    assert pids and not any(process_alive(pid) for pid in pids)
 
 
 def test_workers_die_with_a_killed_parent() -> None:
@@ -256,11 +247,11 @@ pool.verify_batch(["sleep 600", "sleep 600"], SimpleNamespace(answer="x"), EchoV
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
                               env=_env_with_helpers())
     children = [int(pid) for pid in parent.stdout.readline().split()]
-    assert len(children) == 2 and all(_alive(pid) for pid in children)
+    assert len(children) == 2 and all(process_alive(pid) for pid in children)
     time.sleep(0.2)  # let the batch reach the workers
     parent.send_signal(signal.SIGKILL)
     parent.wait(timeout=10)
     deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+    while any(process_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(_alive(pid) for pid in children), "a worker outlived its killed parent"
+    assert not any(process_alive(pid) for pid in children), "a worker outlived its killed parent"
