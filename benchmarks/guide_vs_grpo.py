@@ -1,12 +1,14 @@
 """Guide against its vanilla counterparts at small scale: (Filter-)GRPO, Guide-GRPO, PPO, Guide-PPO.
 
 Run ``python benchmarks/guide_vs_grpo.py`` (``--help`` for options); on a 2-core CPU the
-defaults take about 40 minutes. Every algorithm trains the embedded ``tiny`` setup (the cached
+defaults take about an hour. Every algorithm trains the embedded ``tiny`` setup (the cached
 warm-started tiny model on ``rewrite_chain`` level 3, where hints make the difference) with equal
 budgets: the same steps, prompts per step, rollouts per prompt, learning rate and completion
-length, for each seed. Then every final model, and the warm-started model they all start from,
-samples ``--n`` completions of the same ``--problems`` held-out problems (source seed 1, never
-trained on), and the script writes, under ``--output-dir`` (default ``docs/guide_vs_grpo``):
+length, for each seed. Guide samples a second group for the prompts whose first group failed, so
+``GRPO-2G`` (GRPO with groups twice as large) is there to match its sampling budget too. Then
+every final model, and the warm-started model they all start from, samples ``--n`` completions
+of the same ``--problems`` held-out problems (source seed 1, never trained on), and the script
+writes, under ``--output-dir`` (default ``docs/guide_vs_grpo``):
 
 * ``report.md``, ``results.json``, ``problems.jsonl``, ``passk.png`` (from
   :func:`agents.evaluate.write_report`): pass@k of every model and the decomposition of each
@@ -35,13 +37,16 @@ from agents.env_client import EnvClient
 from agents.evaluate import draw_problems, evaluate_model, load_model, write_report
 from agents.passk import mean_pass_at_k
 
-#: Algorithm name -> (command module, its --algo value).
-ALGORITHMS: dict[str, tuple[Any, str]] = {
-    "GRPO": (guide_grpo, "grpo"),
-    "Filter-GRPO": (guide_grpo, "filter-grpo"),
-    "Guide-GRPO": (guide_grpo, "guide"),
-    "PPO": (guide_ppo, "ppo"),
-    "Guide-PPO": (guide_ppo, "guide"),
+#: Algorithm name -> (command module, its --algo value, multiple of --group-size it samples).
+ALGORITHMS: dict[str, tuple[Any, str, int]] = {
+    "GRPO": (guide_grpo, "grpo", 1),
+    "Filter-GRPO": (guide_grpo, "filter-grpo", 1),
+    "Guide-GRPO": (guide_grpo, "guide", 1),
+    "PPO": (guide_ppo, "ppo", 1),
+    "Guide-PPO": (guide_ppo, "guide", 1),
+    # Guide samples a second group for every failed prompt (on this task about 15 rollouts per
+    # prompt in all); GRPO with groups twice as large matches that sampling budget.
+    "GRPO-2G": (guide_grpo, "grpo", 2),
 }
 TRAINING_KEYS = ("charts/solve_rate", "charts/reward", "charts/guided_fraction",
                  "charts/guided_solve_rate", "losses/guided_ratio_mean", "losses/gamma")
@@ -55,7 +60,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         choices=list(ALGORITHMS))
     parser.add_argument("--steps", type=int, default=100, help="training steps per run")
     parser.add_argument("--prompts-per-step", type=int, default=16)
-    parser.add_argument("--group-size", type=int, default=8, help="rollouts per prompt, all")
+    parser.add_argument("--group-size", type=int, default=8,
+                        help="rollouts per prompt (GRPO-2G: twice as many)")
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--max-new-tokens", type=int, default=40)
     parser.add_argument("--problems", type=int, default=100, help="held-out problems")
@@ -74,11 +80,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def train(name: str, seed: int, args: argparse.Namespace) -> Path:
     """Train one algorithm for one seed; returns the run directory."""
-    module, algo = ALGORITHMS[name]
+    module, algo, group_factor = ALGORITHMS[name]
     out = args.runs_dir / f"{name}-s{seed}"
+    group_size = group_factor * args.group_size
     argv = ["--algo", algo, "--seed", str(seed), "--steps", str(args.steps),
             "--prompts-per-step", str(args.prompts_per_step),
-            "--group-size", str(args.group_size), "--learning-rate", str(args.learning_rate),
+            "--group-size", str(group_size), "--learning-rate", str(args.learning_rate),
             "--max-new-tokens", str(args.max_new_tokens), "--eval-problems", "0",
             "--checkpoint-interval", "0", "--tiny-warmup-steps", str(args.tiny_warmup_steps),
             "--output-dir", str(out), "--no-progress", "--no-tensorboard"]
@@ -122,8 +129,9 @@ def summarise(results: dict[str, dict[str, int]], stats: dict[str, dict[str, Any
               report: dict[str, Any], args: argparse.Namespace) -> str:
     """The per-algorithm table (mean and std over seeds) as markdown."""
     lines = [f"Equal budgets: {args.steps} steps x {args.prompts_per_step} prompts x "
-             f"{args.group_size} rollouts, learning rate {args.learning_rate}, seeds "
-             f"{args.seeds}; held-out: {args.problems} problems x {args.n} samples.", "",
+             f"{args.group_size} rollouts (GRPO-2G: {2 * args.group_size}), learning rate "
+             f"{args.learning_rate}, seeds {args.seeds}; held-out: {args.problems} problems x "
+             f"{args.n} samples.", "",
              "| algorithm | " + " | ".join(f"pass@{k}" for k in args.ks)
              + " | self-distillation | capability gain | lost | train solve rate "
                "| guided fraction | guided solve rate |",
