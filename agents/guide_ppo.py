@@ -96,8 +96,9 @@ class Args:
     """Weight of the value loss."""
     vf_clip: float = 0.2
     """Clip range eps_v of the value loss around the rollout values (0: unclipped)."""
-    ppo_epochs: int = 2
-    """Passes over each step's rollouts."""
+    ppo_epochs: int = 1
+    """Passes over each step's rollouts (2 drifted and collapsed on the tiny default; see
+    docs/guide_vs_grpo.md)."""
     minibatches: int = 1
     """Optimizer steps per pass (the step's rollouts split this many ways)."""
     kl_coef: float = 0.0

@@ -197,7 +197,8 @@ class PPOSettings:
     """eps_v of the clipped value loss (0: unclipped)."""
     kl_coef: float = 0.0
     """beta of the per-token reward penalty -beta (log pi_old - log pi_ref) (0: off)."""
-    epochs: int = 2
+    epochs: int = 1
+    """Passes over the batch (2 drifted and collapsed on the tiny default task)."""
     minibatches: int = 1
     micro_batch: int = 64
     temperature: float = 1.0
