@@ -1,4 +1,4 @@
-"""Command lines from dataclasses: :func:`parse_args`, :func:`field_docs`.
+"""Command lines from dataclasses: :func:`parse_args`, :func:`run_command`, :func:`field_docs`.
 
 An ``Args`` dataclass whose fields carry docstrings (CleanRL style) becomes an ``argparse``
 parser whose help is those docstrings.
@@ -10,13 +10,14 @@ import argparse
 import ast
 import dataclasses
 import inspect
+import sys
 import textwrap
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["field_docs", "parse_args"]
+__all__ = ["field_docs", "parse_args", "run_command"]
 
 T = TypeVar("T")
 
@@ -78,3 +79,23 @@ def parse_args(cls: type[T], argv: Sequence[str] | None = None, *,
         _add(parser, field, hints[field.name], docs.get(field.name, ""))
     namespace = parser.parse_args(argv)
     return cls(**vars(namespace))
+
+
+def run_command(cls: type[T], job: Callable[[T], object], argv: Sequence[str] | None, *,
+                prog: str) -> int:
+    """Parse ``argv`` into ``cls`` and run ``job`` on it; the exit status.
+
+    Bad options or input (``ValueError``, ``FileNotFoundError``, ``ImportError``) print one
+    ``error:`` line and give 2 instead of a traceback.
+
+    >>> from agents.guide_grpo import Args
+    >>> run_command(Args, lambda args: None, ["--group-size", "4"], prog="demo")
+    0
+    """
+    args = parse_args(cls, argv, prog=prog)
+    try:
+        job(args)
+    except (ValueError, FileNotFoundError, ImportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import torch
 from tqdm import tqdm
 
-from agents.cli import parse_args
+from agents.cli import run_command
 from agents.env_client import EnvClient, Prompt
 from agents.evaluation import solve_counts
 from agents.guide_grpo import Args as TrainArgs
@@ -464,13 +464,7 @@ def _print_summary(summary: Mapping[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (2 for bad options or input)."""
-    args = parse_args(Args, argv, prog="python -m agents.evaluate")
-    try:
-        evaluate(args)
-    except (ValueError, FileNotFoundError, ImportError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return run_command(Args, evaluate, argv, prog="python -m agents.evaluate")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import torch
 from tqdm import tqdm
 
 from agents.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
-from agents.cli import parse_args
+from agents.cli import run_command
 from agents.distributed import Dist, init_distributed
 from agents.env_client import EnvClient, Prompt, parse_env_kwargs
 from agents.evaluation import solve_counts
@@ -418,13 +418,7 @@ def _say(run: Run, text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (2 for bad options or input)."""
-    args = parse_args(Args, argv, prog="python -m agents.guide_grpo")
-    try:
-        train(args)
-    except (ValueError, FileNotFoundError, ImportError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return run_command(Args, train, argv, prog="python -m agents.guide_grpo")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from agents.cli import parse_args
+from agents.cli import run_command
 from agents.grpo import SamplingSettings, group_stats, kept_groups, sample_groups
 from agents.guidance import GuidanceConfig
 from agents.guide_grpo import Run, check_run_options, fit, setup
@@ -193,13 +193,7 @@ def train(args: Args) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (2 for bad options or input)."""
-    args = parse_args(Args, argv, prog="python -m agents.guide_ppo")
-    try:
-        train(args)
-    except (ValueError, FileNotFoundError, ImportError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return run_command(Args, train, argv, prog="python -m agents.guide_ppo")
 
 
 if __name__ == "__main__":

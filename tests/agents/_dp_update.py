@@ -14,7 +14,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_grpo import _mixed_trajectories, _model  # noqa: E402 - after the path set-up
+from _tiny_parts import tiny_qwen  # noqa: E402 - after the path set-up
+from test_grpo import _mixed_trajectories  # noqa: E402
 
 from agents.distributed import init_distributed  # noqa: E402
 from agents.grpo import UpdateSettings, policy_update  # noqa: E402
@@ -27,7 +28,7 @@ def main(out: Path, length_norm: str) -> None:
     torch.set_num_threads(1)
     dist = init_distributed("cpu")
     tokenizer = tiny_tokenizer()
-    model = _model(tokenizer)
+    model = tiny_qwen(tokenizer)
     trajectories = _mixed_trajectories(tokenizer, model)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)

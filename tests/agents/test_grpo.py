@@ -9,7 +9,7 @@ from typing import Any
 import gymnasium as gym
 import pytest
 import torch
-from transformers import Qwen2Config, Qwen2ForCausalLM
+from _tiny_parts import tiny_qwen
 
 import guide_envs
 from agents.distributed import Dist
@@ -27,24 +27,9 @@ from agents.guidance import GuidanceConfig
 from agents.logprobs import build_batch, token_logprobs
 from agents.losses import LossConfig
 from agents.rollout import HFEngine
-from agents.tiny import tiny_tokenizer
 
 KW = {"families": ["rewrite_chain"], "difficulty": [3], "template": "chain"}
 SAMPLING = SamplingSettings(group_size=4, max_new_tokens=12, temperature=1.0)
-
-
-@pytest.fixture(scope="module")
-def tokenizer() -> Any:
-    return tiny_tokenizer()
-
-
-def _model(tokenizer: Any, seed: int = 0) -> Qwen2ForCausalLM:
-    torch.manual_seed(seed)
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
-                         num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                         max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
-                         eos_token_id=tokenizer.eos_token_id, tie_word_embeddings=True)
-    return Qwen2ForCausalLM(config)
 
 
 def _engine(model: Any, tokenizer: Any) -> HFEngine:
@@ -72,7 +57,7 @@ gym.register("test/AlwaysRight-v0", entry_point=AlwaysRight)
 
 def test_successful_groups_never_ask_for_a_hint(tokenizer: Any) -> None:
     client = EnvClient("test/AlwaysRight-v0")
-    groups = sample_groups(client, _engine(_model(tokenizer), tokenizer), tokenizer,
+    groups = sample_groups(client, _engine(tiny_qwen(tokenizer), tokenizer), tokenizer,
                            client.draw(3), SAMPLING, GuidanceConfig(), seed=0)
     assert len(groups) == 3
     assert not any(g.hint_requested or g.hint_found for g in groups)
@@ -94,7 +79,7 @@ gym.register("test/AlwaysWrong-v0", entry_point=AlwaysWrong)
 def test_an_env_without_hints_trains_unguided_with_a_warning(tokenizer: Any) -> None:
     client = EnvClient("test/AlwaysWrong-v0")
     with pytest.warns(UserWarning, match="no hints, so no guidance"):
-        groups = sample_groups(client, _engine(_model(tokenizer), tokenizer), tokenizer,
+        groups = sample_groups(client, _engine(tiny_qwen(tokenizer), tokenizer), tokenizer,
                                client.draw(2), SAMPLING, GuidanceConfig(), seed=0)
     assert [g.hint_requested for g in groups] == [True, True]
     assert not any(g.hint_found for g in groups)
@@ -104,7 +89,7 @@ def test_an_env_without_hints_trains_unguided_with_a_warning(tokenizer: Any) -> 
 
 def test_failed_groups_are_resampled_with_the_hint_and_keep_both_contexts(tokenizer: Any) -> None:
     client = EnvClient("guide/Math-v0", KW)
-    model = _model(tokenizer)
+    model = tiny_qwen(tokenizer)
     prompts = client.draw(2)
     groups = sample_groups(client, _engine(model, tokenizer), tokenizer, prompts, SAMPLING,
                            GuidanceConfig(), seed=0)
@@ -133,7 +118,7 @@ def test_failed_groups_are_resampled_with_the_hint_and_keep_both_contexts(tokeni
 ])
 def test_baselines_never_guide(tokenizer: Any, guidance: GuidanceConfig, kept: int) -> None:
     client = EnvClient("guide/Math-v0", KW)
-    groups = sample_groups(client, _engine(_model(tokenizer), tokenizer), tokenizer,
+    groups = sample_groups(client, _engine(tiny_qwen(tokenizer), tokenizer), tokenizer,
                            client.draw(2), SAMPLING, guidance, seed=0)
     assert len(groups) == 2 and len(kept_groups(groups)) == kept
     assert not any(g.hint_requested for g in groups)
@@ -165,7 +150,7 @@ def _mixed_trajectories(tokenizer: Any, model: Any) -> list[Any]:
 
 @pytest.mark.parametrize("length_norm", ["sample", "token"])
 def test_micro_batches_do_not_change_the_update(tokenizer: Any, length_norm: str) -> None:
-    base = _model(tokenizer)
+    base = tiny_qwen(tokenizer)
     trajs = _mixed_trajectories(tokenizer, base)
     assert any(t.guided for t in trajs) and any(not t.guided for t in trajs)
     results = []
@@ -188,7 +173,7 @@ def test_micro_batches_do_not_change_the_update(tokenizer: Any, length_norm: str
 
 def test_group_stats(tokenizer: Any) -> None:
     client = EnvClient("guide/Math-v0", KW)
-    groups = sample_groups(client, _engine(_model(tokenizer), tokenizer), tokenizer,
+    groups = sample_groups(client, _engine(tiny_qwen(tokenizer), tokenizer), tokenizer,
                            client.draw(2), SAMPLING, GuidanceConfig(), seed=0)
     stats = group_stats(groups, Dist())
     assert stats["charts/guided_fraction"] == 1.0 and stats["charts/solve_rate"] == 0.0

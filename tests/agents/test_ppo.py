@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import torch
-from transformers import Qwen2Config, Qwen2ForCausalLM
+from _tiny_parts import tiny_qwen
 
 from agents.distributed import Dist
 from agents.env_client import EnvClient
@@ -27,7 +27,6 @@ from agents.ppo import (
     value_loss,
 )
 from agents.rollout import HFEngine
-from agents.tiny import tiny_tokenizer
 
 KW = {"families": ["rewrite_chain"], "difficulty": [3], "template": "chain"}
 SAMPLING = SamplingSettings(group_size=4, max_new_tokens=10, temperature=1.0)
@@ -97,24 +96,10 @@ def test_per_token_advantages_equal_to_per_sample_ones_give_the_same_loss() -> N
 
 def test_an_unknown_critic_is_a_clear_error(tokenizer: Any) -> None:
     with pytest.raises(ValueError, match="critic must be one of .* got 'twin'"):
-        make_critic(_model(tokenizer), "twin")  # type: ignore[arg-type]  # on purpose
+        make_critic(tiny_qwen(tokenizer), "twin")  # type: ignore[arg-type]  # on purpose
 
 
 # -- on real parts: a tiny Qwen2, the HF engine, the real Math env ----------------------------
-
-
-@pytest.fixture(scope="module")
-def tokenizer() -> Any:
-    return tiny_tokenizer()
-
-
-def _model(tokenizer: Any, seed: int = 0) -> Qwen2ForCausalLM:
-    torch.manual_seed(seed)
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
-                         num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                         max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
-                         eos_token_id=tokenizer.eos_token_id, tie_word_embeddings=True)
-    return Qwen2ForCausalLM(config)
 
 
 def _critic(model: Any, kind: str) -> Critic:
@@ -139,7 +124,7 @@ def _guided(tokenizer: Any, model: Any) -> list[Trajectory]:
 
 @pytest.mark.parametrize("kind", ["head", "separate"])
 def test_values_are_computed_on_the_hint_free_context(tokenizer: Any, kind: str) -> None:
-    model = _model(tokenizer)
+    model = tiny_qwen(tokenizer)
     critic = _critic(model, kind)
     t = _guided(tokenizer, model)[0]
     other_hint = dataclasses.replace(t, context_ids=(*t.prompt_ids[:-2], 5, 6, 7,
@@ -171,7 +156,7 @@ def _value_loss_now(model: Any, critic: Critic, trajs: list[Trajectory], returns
 
 @pytest.mark.parametrize("kind", ["head", "separate"])
 def test_an_update_lowers_the_value_loss_on_a_fixed_batch(tokenizer: Any, kind: str) -> None:
-    model = _model(tokenizer)
+    model = tiny_qwen(tokenizer)
     critic = make_critic(model, kind)
     trajs = _guided(tokenizer, model)
     settings = PPOSettings(epochs=4, minibatches=2)
@@ -189,7 +174,7 @@ def test_an_update_lowers_the_value_loss_on_a_fixed_batch(tokenizer: Any, kind: 
 
 
 def test_micro_batches_do_not_change_the_update(tokenizer: Any) -> None:
-    base = _model(tokenizer)
+    base = tiny_qwen(tokenizer)
     trajs = _guided(tokenizer, base)
     results = []
     for micro in (64, 3):
