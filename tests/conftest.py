@@ -1,9 +1,11 @@
-"""Shared fixtures: ``shared_data``, the directory of reference data files."""
+"""Shared fixtures: ``shared_data``, the directory of reference data files; ``tokenizer``, the
+tiny preset's character tokenizer (for the learner tests)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +26,11 @@ def shared_data() -> Path:
         pytest.fail(f"reference data directory not found ({how} is not a directory); set "
                     "GUIDE_RL_DATA to the folder holding gsm8k_test.jsonl, aime24.jsonl, ...")
     return candidate
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> Any:
+    """The ``tiny`` preset's character tokenizer, trained on the spot."""
+    from agents.tiny import tiny_tokenizer  # here: the verifier suites run without torch
+
+    return tiny_tokenizer()
