@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,9 @@ from verifiers.verdict import Verdict
 __all__ = ["EnvClient", "Grade", "Prompt", "parse_env_kwargs"]
 
 gym.register_envs(guide_envs)
+
+#: Consecutive draws outside the client's split after which :meth:`EnvClient.draw` gives up.
+_MAX_MISSES = 10_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Grade:
     correct: bool
     status: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+    """The verdict's one-line reason (what a person reads when a run scores 0)."""
 
 
 def parse_env_kwargs(text: str | dict[str, Any] | None) -> dict[str, Any]:
@@ -80,6 +85,8 @@ class EnvClient:
             resume at any position.
         hints: The hint provider for guided prompts (default: the problem's own hint).
         workers: Verifier processes for the batch fast path.
+        keep: Which problem ids this client serves (e.g. one side of an
+            :class:`~agents.splits.IdSplit`); draws skip the others. Default: all.
 
     Example:
         >>> client = EnvClient("guide/Math-v0", {"families": ["arithmetic"], "difficulty": 1})
@@ -93,7 +100,8 @@ class EnvClient:
     """
 
     def __init__(self, env_id: str, env_kwargs: dict[str, Any] | None = None, *, seed: int = 0,
-                 hints: HintProvider | None = None, workers: int | None = None) -> None:
+                 hints: HintProvider | None = None, workers: int | None = None,
+                 keep: Callable[[str], bool] | None = None) -> None:
         self.env_id = env_id
         self.env = _make(env_id, env_kwargs or {})
         _check_text_spaces(env_id, self.env)
@@ -103,15 +111,49 @@ class EnvClient:
         self._workers = workers
         self._pool: VerifierPool | None = None
         self._warned = False
+        self.keep = keep
 
     def draw(self, n: int) -> list[Prompt]:
-        """The next ``n`` problems (draw ``k`` uses ``seed + position``)."""
+        """The next ``n`` problems (reset ``k`` uses ``seed + position``; see ``keep``)."""
         prompts = []
-        for _ in range(n):
-            obs, info = self.env.reset(seed=self.seed + self.position)
+        misses = 0
+        while len(prompts) < n:
+            prompt = self._reset_at(self.position)
             self.position += 1
-            prompts.append(_prompt(obs, info))
+            if self.keep is None or self.keep(prompt.problem_id):
+                prompts.append(prompt)
+                misses = 0
+                continue
+            misses += 1
+            if misses >= _MAX_MISSES:
+                raise ValueError(f"{self.env_id}: none of {misses} problems in a row belongs to "
+                                 "this client's split; the env has too few problems to split")
         return prompts
+
+    def draw_distinct(self, n: int, *, strict: bool = True) -> list[Prompt]:
+        """The next ``n`` distinct problems (repeats skipped), e.g. for an evaluation.
+
+        When ``10 * n`` draws find fewer than ``n`` distinct problems: ``ValueError`` if
+        ``strict``, else the ones found.
+        """
+        prompts: dict[str, Prompt] = {}
+        for _ in range(10 * n):
+            if len(prompts) == n:
+                break
+            prompt = self.draw(1)[0]
+            prompts.setdefault(prompt.problem_id, prompt)
+        if len(prompts) < n and strict:
+            raise ValueError(f"{self.env_id} has only {len(prompts)} distinct problems in "
+                             f"{10 * n} draws here; ask for fewer than {n}")
+        return list(prompts.values())
+
+    def peek(self, n: int) -> list[Prompt]:
+        """The problems the next ``n`` resets would show, without drawing them."""
+        return [self._reset_at(self.position + k) for k in range(n)]
+
+    def _reset_at(self, position: int) -> Prompt:
+        obs, info = self.env.reset(seed=self.seed + position)
+        return _prompt(obs, info)
 
     def prompt(self, problem_id: str) -> Prompt:
         """The plain prompt of a given problem."""
@@ -173,7 +215,8 @@ class EnvClient:
         _, reward, _, _, info = self.env.step(completion)
         verdict = info.get("verdict") or {}
         correct = bool(verdict.get("correct", float(reward) >= 1.0))
-        return Grade(float(reward), correct, str(verdict.get("status", "")))
+        return Grade(float(reward), correct, str(verdict.get("status", "")),
+                     reason=str(verdict.get("reason", "")))
 
 
 def _make(env_id: str, kwargs: dict[str, Any]) -> gym.Env[Any, Any]:
@@ -201,4 +244,5 @@ def _prompt(obs: str, info: dict[str, Any]) -> Prompt:
 
 
 def _grade(verdict: Verdict) -> Grade:
-    return Grade(float(verdict.score), verdict.correct, verdict.status.value)
+    return Grade(float(verdict.score), verdict.correct, verdict.status.value,
+                 reason=verdict.reason)

@@ -26,12 +26,12 @@ from tqdm import tqdm
 
 from agents.cli import run_command
 from agents.env_client import EnvClient, Prompt
-from agents.evaluation import solve_counts
-from agents.guide_grpo import Args as TrainArgs
-from agents.guide_grpo import env_kwargs_for, quiet_libraries, seed_everything
+from agents.evaluation import graded_samples
+from agents.guide_grpo import held_out_plan, quiet_libraries, seed_everything
 from agents.models import POLICY_NAMES, load_policy
 from agents.passk import Decomposition, decompose, mean_pass_at_k, pass_at_k
 from agents.rollout import make_engine
+from agents.samples import SampleLog, eval_records
 from agents.tiny import TinyWarmup
 
 __all__ = ["Args", "draw_problems", "evaluate", "evaluate_model", "load_model", "main",
@@ -58,10 +58,13 @@ class Args:
     """Gymnasium id of the environment."""
     env_kwargs: str = ""
     """The training env's keyword arguments as JSON, as given to agents.guide_grpo (default:
-    the tiny task for guide/Math-v0); problems come from its held-out env (source seed + 1)."""
+    the tiny task for guide/Math-v0); problems come from its held-out env (source seed + 1 for
+    procedural sources, else the --eval-split of its problems held out by id)."""
     eval_env_kwargs: str = ""
-    """Keyword arguments of the env to evaluate on, used as given (default: the held-out env
-    derived from --env-kwargs, as agents.guide_grpo derives it)."""
+    """Keyword arguments of the env to evaluate on (default: the held-out env derived from
+    --env-kwargs, as agents.guide_grpo derives it)."""
+    eval_split: float = 0.1
+    """The held-out share of a dataset split by problem id, as given to agents.guide_grpo."""
     problems: int = 100
     """Held-out problems (with --seed, the ones a guide_grpo run with that seed evaluates)."""
     n: int = 16
@@ -93,7 +96,8 @@ class Args:
     tiny_warmup_steps: int = -1
     """Supervised warm-up steps for a 'tiny' model (-1: the preset's default; cached)."""
     output_dir: str = "runs/evaluate"
-    """Where problems.jsonl, results.json, report.md and passk.png go."""
+    """Where problems.jsonl, results.json, report.md, passk.png and samples.jsonl (every
+    completion, graded) go."""
     plot: bool = True
     """Draw passk.png (needs matplotlib)."""
     progress: bool = True
@@ -218,17 +222,11 @@ def load_model(spec: str, *, dtype: str = "float32", device: str = "cpu",
 
 
 def draw_problems(client: EnvClient, count: int) -> list[Prompt]:
-    """The next ``count`` distinct problems of ``client`` (repeats are skipped)."""
-    prompts: dict[str, Prompt] = {}
-    for _ in range(10 * count):
-        if len(prompts) == count:
-            break
-        prompt = client.draw(1)[0]
-        prompts.setdefault(prompt.problem_id, prompt)
-    if len(prompts) < count:
-        raise ValueError(f"the env has only {len(prompts)} distinct problems in "
-                         f"{10 * count} draws; ask for fewer than --problems {count}")
-    return list(prompts.values())
+    """The next ``count`` distinct problems of ``client`` (``ValueError`` if it has fewer)."""
+    try:
+        return client.draw_distinct(count)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (--problems)") from None
 
 
 def evaluate_model(model: Any, tokenizer: Any, client: EnvClient, prompts: Sequence[Prompt], *,
@@ -236,12 +234,12 @@ def evaluate_model(model: Any, tokenizer: Any, client: EnvClient, prompts: Seque
                    max_prompt_tokens: int | None = 512, seed: int = 0,
                    engine: Literal["hf", "vllm"] = "hf",
                    batch_problems: int = 8, progress: bool = True,
-                   desc: str = "evaluate") -> dict[str, int]:
+                   desc: str = "evaluate", samples: SampleLog | None = None) -> dict[str, int]:
     """Problem id -> how many of ``n`` samples ``client`` grades correct.
 
     Batch ``b`` samples with seed ``seed + b``, so two models evaluated with the same arguments
     see the same random numbers. ``engine="vllm"`` serves ``model``'s checkpoint and then loads
-    its current weights.
+    its current weights. Every graded completion goes to ``samples`` (``model`` = ``desc``).
     """
     options = {"batch_size": batch_problems * n} if engine == "hf" else {}
     sampler = make_engine(engine, model, tokenizer, **options)
@@ -253,10 +251,14 @@ def evaluate_model(model: Any, tokenizer: Any, client: EnvClient, prompts: Seque
                   dynamic_ncols=True) as bar:
             for b, start in enumerate(range(0, len(prompts), batch_problems)):
                 batch = list(prompts[start:start + batch_problems])
-                solved = solve_counts(client, sampler, tokenizer, batch, n=n,
-                                      temperature=temperature, max_new_tokens=max_new_tokens,
-                                      max_prompt_tokens=max_prompt_tokens, seed=seed + b)
-                counts.update((p.problem_id, c) for p, c in zip(batch, solved, strict=True))
+                texts, grades = graded_samples(client, sampler, tokenizer, batch, n=n,
+                                               temperature=temperature,
+                                               max_new_tokens=max_new_tokens,
+                                               max_prompt_tokens=max_prompt_tokens, seed=seed + b)
+                if samples is not None:
+                    samples.write(0, "eval", eval_records(batch, texts, grades, n, model=desc))
+                counts.update((p.problem_id, sum(g.correct for g in grades[i * n:(i + 1) * n]))
+                              for i, p in enumerate(batch))
                 bar.update(len(batch))
     finally:
         sampler.close()
@@ -419,10 +421,13 @@ def evaluate(args: Args) -> dict[str, Any]:
         _pyplot()
     device = args.device if args.device != "auto" else (
         "cuda" if torch.cuda.is_available() else "cpu")
-    train = TrainArgs(env=args.env, env_kwargs=args.env_kwargs,
-                      eval_env_kwargs=args.eval_env_kwargs, model="tiny")
-    _, held_out = env_kwargs_for(train)
-    client = EnvClient(args.env, held_out, seed=args.seed + HELD_OUT_SEED_OFFSET)
+    plan = held_out_plan(args.env, args.env_kwargs, args.eval_env_kwargs, model="tiny",
+                         eval_split=args.eval_split)
+    held_out = plan.eval_kwargs
+    client = EnvClient(args.env, held_out, seed=args.seed + HELD_OUT_SEED_OFFSET,
+                       keep=plan.eval_filter())
+    samples = SampleLog(Path(args.output_dir) / "samples.jsonl")
+    samples.path.unlink(missing_ok=True)  # this evaluation's completions only
     try:
         prompts = draw_problems(client, args.problems)
         roles = {"before": args.before, "after": args.model} if args.before else {
@@ -437,14 +442,15 @@ def evaluate(args: Args) -> dict[str, Any]:
                 model, tokenizer, client, prompts, n=args.n, temperature=args.temperature,
                 max_new_tokens=args.max_new_tokens, max_prompt_tokens=args.max_prompt_tokens,
                 seed=args.seed, engine=args.engine, batch_problems=args.batch_problems,
-                progress=args.progress, desc=role)
+                progress=args.progress, desc=label, samples=samples)
             del model
             if device.startswith("cuda"):
                 torch.cuda.empty_cache()  # room for the next model
     finally:
         client.close()
     labels = list(results)
-    settings = {**asdict(args), "held_out_env_kwargs": json.dumps(held_out)}
+    settings = {**asdict(args), "held_out_env_kwargs": json.dumps(held_out),
+                "held_out_split": plan.split}
     summary = write_report(args.output_dir, results, n=args.n, ks=ks,
                            compare=[(labels[0], labels[1])] if args.before else [],
                            solvable_k=args.solvable_k or args.n, threshold=args.threshold,

