@@ -1,31 +1,26 @@
-"""Shared fixtures: ``shared_data``, the directory of reference data files; ``tokenizer``, the
-tiny preset's character tokenizer (for the learner tests)."""
+"""Shared fixtures: ``reference_data``, the sample of the reference data files kept in
+tests/data; ``tokenizer``, the tiny preset's character tokenizer (for the learner tests).
+
+The skip-or-fail switch for tests that need bubblewrap or Docker is in the root conftest.py.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The reference data directory: $GUIDE_RL_DATA, else the repo's sibling ../shared/data.
+def reference_data() -> Path:
+    """tests/data: a few dozen rows of each reference data file, verbatim (see its README.md).
 
-    Tests that need the real files fail (never skip) when it is missing, so a broken checkout
-    cannot pass silently.
+    The full files are checked by ``python benchmarks/reference_data.py``, not by the suite.
     """
-    env = os.environ.get("GUIDE_RL_DATA")
-    candidate = Path(env) if env else REPO_ROOT.parent / "shared" / "data"
-    if not candidate.is_dir():
-        how = f"GUIDE_RL_DATA={env!r}" if env else f"the default {candidate}"
-        pytest.fail(f"reference data directory not found ({how} is not a directory); set "
-                    "GUIDE_RL_DATA to the folder holding gsm8k_test.jsonl, aime24.jsonl, ...")
-    return candidate
+    return DATA
 
 
 @pytest.fixture(scope="module")

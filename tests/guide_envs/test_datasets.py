@@ -1,4 +1,5 @@
-"""The dataset adapter on the real reference files and on small files written here."""
+"""The dataset adapter on the sample of the reference files (tests/data) and on small files
+written here."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from guide_envs.problem import Problem
 from guide_envs.sources.datasets import PRESETS, ColumnMapping, load_source
 from verifiers.math import verify_answer
 
-# preset -> (file in the shared data dir, number of records)
+# preset -> (file in tests/data, number of records there; tests/data/README.md lists the rows)
 REFERENCE = {
-    "gsm8k": ("gsm8k_test.jsonl", 1319),
-    "aime24": ("aime24.jsonl", 30),
-    "amc23": ("amc23.jsonl", 40),
-    "minerva": ("minerva_math.jsonl", 272),
+    "gsm8k": ("gsm8k_test.jsonl", 26),
+    "aime24": ("aime24.jsonl", 5),
+    "amc23": ("amc23.jsonl", 18),
+    "minerva": ("minerva_math.jsonl", 23),
 }
 
 # Golds that do not verify against themselves in \boxed{}: none at present.
@@ -28,7 +29,8 @@ KNOWN_SELF_VERIFY_FAILURES: dict[str, set[str]] = {preset: set() for preset in R
 # Golds that math-verify parses only as a string, with no math expression: they verify against
 # themselves by exact text, but an equivalent answer written differently is graded wrong
 # (e.g. "-1/3" against "-1./3", "\arcsin(10/13)" against "np.arcsin(10/13)").
-# Why: the Minerva solutions box Python-style or non-expression answers.
+# Why: the Minerva solutions box Python-style or non-expression answers. These are all five of
+# the full file's; the sample keeps them.
 STRING_ONLY_GOLDS: dict[str, set[str]] = {
     "gsm8k": set(),
     "aime24": set(),
@@ -43,9 +45,9 @@ STRING_ONLY_GOLDS: dict[str, set[str]] = {
 }
 
 
-def load_reference(preset: str, shared_data: Path, **kwargs: object) -> list[Problem]:
+def load_reference(preset: str, data: Path, **kwargs: object) -> list[Problem]:
     file, _ = REFERENCE[preset]
-    return list(load_source(preset, data_files=str(shared_data / file), split="test", **kwargs))
+    return list(load_source(preset, data_files=str(data / file), split="test", **kwargs))
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> str:
@@ -54,8 +56,8 @@ def write_jsonl(path: Path, rows: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("preset", list(REFERENCE))
-def test_reference_golds_verify_against_themselves(preset: str, shared_data: Path) -> None:
-    problems = load_reference(preset, shared_data)
+def test_reference_golds_verify_against_themselves(preset: str, reference_data: Path) -> None:
+    problems = load_reference(preset, reference_data)
     assert len(problems) == REFERENCE[preset][1], "every record must load"
     failures = {}
     for p in problems:
@@ -74,43 +76,49 @@ def test_reference_golds_verify_against_themselves(preset: str, shared_data: Pat
     assert string_only == STRING_ONLY_GOLDS[preset]
 
 
-def test_reference_ids_unique_and_stable(shared_data: Path) -> None:
+def test_reference_ids_unique_and_stable(reference_data: Path) -> None:
     for preset in REFERENCE:
-        ids = [p.id for p in load_reference(preset, shared_data)]
+        ids = [p.id for p in load_reference(preset, reference_data)]
         assert len(set(ids)) == len(ids), preset
         assert all(i.startswith(f"{preset}/") for i in ids)
-    assert [p.id for p in load_reference("aime24", shared_data)][:2] == ["aime24/60", "aime24/61"]
-    assert [p.id for p in load_reference("minerva", shared_data)][-1] == "minerva/271"
+    # Row ids come from the files' own id columns: AIME 2024 I and II are ids 60-89, AMC 2023
+    # skips some, Minerva counts rows of the full file; GSM8K has none, so rows are numbered.
+    assert [p.id for p in load_reference("aime24", reference_data)] == [
+        f"aime24/{i}" for i in (60, 61, 67, 83, 84)]
+    assert [p.id for p in load_reference("amc23", reference_data)] == [
+        f"amc23/{i}" for i in (0, 1, 2, 3, 4, 5, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19)]
+    assert [p.id for p in load_reference("minerva", reference_data)][-1] == "minerva/271"
+    assert [p.id for p in load_reference("gsm8k", reference_data)][-1] == "gsm8k/25"
 
 
-def test_gsm8k_answers_and_solutions(shared_data: Path) -> None:
-    problems = load_reference("gsm8k", shared_data)
+def test_gsm8k_answers_and_solutions(reference_data: Path) -> None:
+    problems = load_reference("gsm8k", reference_data)
     assert problems[0].answer == "18"
     assert all(p.answer.lstrip("-").isdigit() for p in problems), "golds are integers"
-    raw = [json.loads(line) for line in (shared_data / "gsm8k_test.jsonl").open()]
-    with_commas = [i for i, row in enumerate(raw) if "," in row["answer"].rpartition("####")[2]]
-    assert with_commas, "the test file has thousands separators to strip"
-    for i in with_commas:
-        assert problems[i].answer == raw[i]["answer"].rpartition("####")[2].strip().replace(",", "")
+    raw = [json.loads(line) for line in (reference_data / "gsm8k_test.jsonl").open()]
+    finals = [row["answer"].rpartition("####")[2].strip() for row in raw]
+    # The sample's last six rows: thousands separators to strip, and the two negative golds.
+    assert finals[20:] == ["2,125", "114,200", "-10", "1,450,000", "-3", "40,000"]
+    assert [p.answer for p in problems[20:]] == ["2125", "114200", "-10", "1450000", "-3", "40000"]
     for p in problems:
         assert p.solution and "####" not in p.solution and "<<" not in p.solution
     assert problems[0].solution.endswith("She makes 9 * 2 = $18 every day at the farmer\u2019s "
                                          "market.\nThe answer is $\\boxed{18}$.")
-    assert all(verify_answer(p.solution, p.answer).correct for p in problems[:50])
+    assert all(verify_answer(p.solution, p.answer).correct for p in problems)
 
 
-def test_amc23_float_answers_become_integers(shared_data: Path) -> None:
-    answers = [p.answer for p in load_reference("amc23", shared_data)]
-    assert answers[:3] == ["27", "36", "45"] and "-1" in answers
-    assert not any(a.endswith(".0") for a in answers)
+def test_amc23_float_answers_become_integers(reference_data: Path) -> None:
+    answers = [p.answer for p in load_reference("amc23", reference_data)]
+    assert answers == ["27", "36", "45", "3159", "36", "7", "21", "3", "1", "4", "5", "29", "96",
+                       "1", "5", "-1", "8", "18"]  # the file stores 27.0, 36.0, ..., -1.0, ...
 
 
-def test_limit_keeps_the_first_problems(shared_data: Path) -> None:
-    first = load_reference("gsm8k", shared_data, limit=5)
+def test_limit_keeps_the_first_problems(reference_data: Path) -> None:
+    first = load_reference("gsm8k", reference_data, limit=5)
     assert [p.id for p in first] == [f"gsm8k/{i}" for i in range(5)]
-    assert first == load_reference("gsm8k", shared_data)[:5]
+    assert first == load_reference("gsm8k", reference_data)[:5]
     with pytest.raises(ValueError, match="limit"):
-        load_reference("gsm8k", shared_data, limit=0)
+        load_reference("gsm8k", reference_data, limit=0)
 
 
 def write_guide_parquet(path: Path) -> str:

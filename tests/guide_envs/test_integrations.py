@@ -79,6 +79,7 @@ def test_env_reward_needs_the_problem_id_column(math_reward: GuideReward) -> Non
         math_reward(prompts=["q"], completions=["\\boxed{1}"], answer=["1"])
 
 
+@pytest.mark.needs_sandbox  # grades code
 def test_reward_by_verifier_name_reads_answer_tests_and_choices() -> None:
     with reward_function("math", workers=1) as math:
         assert math.__name__ == "guide_math"
@@ -185,6 +186,7 @@ def test_verl_science_multiple_choice() -> None:
     assert wrong["score"] == 0.0 and wrong["status"] == "incorrect"
 
 
+@pytest.mark.needs_sandbox  # grades code
 def test_verl_code_stdio_tests_in_ground_truth() -> None:
     tests = json.dumps({"inputs": ["2 3\n", "10 -4\n"], "outputs": ["5\n", "6\n"]})
     assert compute_score("codecontests", ADD, tests)["score"] == 1.0

@@ -121,29 +121,32 @@ def check_gold_letters(source: list[Problem]) -> None:
         assert not VERIFIER.verify(f"\\boxed{{{other}}}", p).correct, p.id
 
 
-def test_mmlu_stem_loads_and_every_gold_letter_verifies(shared_data: Path) -> None:
-    source = load_mmlu(shared_data / "mmlu_stem.jsonl")
-    assert len(source) == 3018
+def test_mmlu_stem_loads_and_every_gold_letter_verifies(reference_data: Path) -> None:
+    source = load_mmlu(reference_data / "mmlu_stem.jsonl")
+    # tests/data: the first question of each of the 18 subjects (and the second of the first),
+    # the 8 with repeated option texts and 3 whose gold option is a single letter ("E", "c", "B").
+    assert len(source) == 30
     assert [p.id for p in source][:2] == ["mmlu/0", "mmlu/1"]
     assert all(p.domain == "science" and len(p.choices) == 4 for p in source)
     assert len({p.metadata["subject"] for p in source}) == 18
     check_gold_letters(list(source))
-    assert len(load_mmlu(shared_data / "mmlu_stem.jsonl", limit=5)) == 5
+    assert len(load_mmlu(reference_data / "mmlu_stem.jsonl", limit=5)) == 5
 
 
-def test_aqua_loads_and_every_gold_letter_and_rationale_verifies(shared_data: Path) -> None:
-    source = load_aqua(str(shared_data / "aqua.jsonl"))
-    assert len(source) == 254 and source.find("aqua/253").id == "aqua/253"
+def test_aqua_loads_and_every_gold_letter_and_rationale_verifies(reference_data: Path) -> None:
+    source = load_aqua(str(reference_data / "aqua.jsonl"))
+    assert [p.id for p in source] == [f"aqua/{i}" for i in range(23)]  # ids are row numbers
+    assert source.find("aqua/22").prompt.startswith("A grocery sells a bag of ice for $1.25")
     assert all(len(p.choices) == 5 and not p.choices[0].startswith("A)") for p in source)
     check_gold_letters(list(source))
     for p in source:
         assert VERIFIER.verify(p.solution, p).correct, p.id
 
 
-def test_make_source_serves_the_adapters(shared_data: Path) -> None:
+def test_make_source_serves_the_adapters(reference_data: Path) -> None:
     from guide_envs.sources import make_source
 
-    assert len(make_source("aqua", path=shared_data / "aqua.jsonl", limit=3)) == 3
+    assert len(make_source("aqua", path=reference_data / "aqua.jsonl", limit=3)) == 3
 
 
 GPQA_FIELDS = ("Question", "Correct Answer", "Incorrect Answer 1", "Incorrect Answer 2",

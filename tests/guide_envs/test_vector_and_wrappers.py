@@ -64,6 +64,7 @@ def test_same_step_autoreset_reports_the_graded_episode() -> None:
     envs.close()
 
 
+@pytest.mark.needs_sandbox  # grades code
 def test_vector_env_grades_science_and_code() -> None:
     for env_id in ("guide/Science-v0", "guide/Code-v0"):
         envs = gym.make_vec(env_id, num_envs=2, difficulty=1)

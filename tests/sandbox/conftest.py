@@ -1,10 +1,11 @@
 """Sandbox fixtures: ``backend_name`` (each isolating backend), ``box``, ``find_processes``.
 
-The suite runs on every isolating backend that works here. Inside the Docker test image, where
-neither bubblewrap nor a Docker daemon runs, that is the "process" backend (the container is the
-isolation) and the Docker- and warm-backend modules are not collected; test_sandbox_basics.py
-checks that every backend that cannot run says why and refuses to open, and under CI on a host
-that bwrap, bwrap-warm and docker all work, so coverage cannot silently shrink.
+The suite runs on every isolating backend: "bwrap" and "bwrap-warm" (marked ``needs_bwrap``) and
+"docker" (``needs_docker``). Where one cannot run, its tests are skipped with a reason naming
+what to install, or fail under ``GUIDE_RL_REQUIRE_SYSTEM=1`` (the root conftest.py), so coverage
+cannot silently shrink. Inside a container where none of them works (the Docker test image), the
+"process" backend, the one sandbox.open("auto") picks there, runs the same suite.
+test_sandbox_basics.py checks that every backend that cannot run says why and refuses to open.
 """
 
 from __future__ import annotations
@@ -32,25 +33,22 @@ def unavailable(name: str) -> str | None:
     return cls.unavailable()
 
 
-NAMESPACED = ("bwrap", "bwrap-warm", "docker")
+#: The namespaced backends and the marker that skips (or fails) their tests where they cannot run.
+NAMESPACED = {"bwrap": pytest.mark.needs_bwrap, "bwrap-warm": pytest.mark.needs_bwrap,
+              "docker": pytest.mark.needs_docker}
 #: Why each backend cannot run here (absent when it can).
 UNAVAILABLE = {name: why for name in sandbox.BACKENDS if (why := unavailable(name))}
 
 
-def _isolating() -> tuple[str, ...]:
-    """The namespaced backends that work here; inside a container where none does (the Docker
-    test image), "process", the backend sandbox.open("auto") picks there. On a host with none,
-    all of them, so that the suite fails and says what to install."""
-    working = tuple(name for name in NAMESPACED if name not in UNAVAILABLE)
-    if working:
-        return working
-    return ("process",) if sandbox.in_container() else NAMESPACED
+def _isolating() -> list[object]:
+    """Every namespaced backend, marked; plus "process" inside a container where none works."""
+    params: list[object] = [pytest.param(name, marks=mark) for name, mark in NAMESPACED.items()]
+    if sandbox.in_container() and all(name in UNAVAILABLE for name in NAMESPACED):
+        params.append("process")
+    return params
 
 
 ISOLATING = _isolating()
-collect_ignore = [module for module, backend in (("test_docker.py", "docker"),
-                                                 ("test_warm.py", "bwrap-warm"))
-                  if backend in UNAVAILABLE and sandbox.in_container()]
 
 
 @pytest.fixture(scope="module", params=ISOLATING)

@@ -14,6 +14,8 @@ import pytest
 from sandbox import ExecStatus, Limits
 from sandbox.warm import WarmBwrapSandbox
 
+pytestmark = pytest.mark.needs_bwrap
+
 
 @pytest.fixture(scope="module")
 def warm() -> Iterator[WarmBwrapSandbox]:

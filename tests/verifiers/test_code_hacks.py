@@ -15,8 +15,12 @@ from guide_envs.problem import Problem
 from verifiers import Status, VerifierPool
 from verifiers.code import CodeVerifier, extract_program, outputs_match
 
-BACKENDS = [name for name in sandbox.BACKENDS
-            if sandbox._backend_class(name).unavailable() is None]
+#: Every backend; those needing a system service are marked (skipped, or failing under
+#: GUIDE_RL_REQUIRE_SYSTEM=1, where it is missing: see the root conftest.py).
+_NEEDS = {"bwrap": pytest.mark.needs_bwrap, "bwrap-warm": pytest.mark.needs_bwrap,
+          "docker": pytest.mark.needs_docker}
+BACKENDS = [pytest.param(name, marks=_NEEDS[name]) if name in _NEEDS else name
+            for name in sandbox.BACKENDS]
 
 ADD = Problem(id="add", domain="code", prompt="Write add(a, b).",
               tests=("assert add(2, 3) == 5", "assert add(10, -1) == 9"))
@@ -238,6 +242,7 @@ def test_outputs_match() -> None:
     assert not outputs_match("1 2", "1 2 3", "float")
 
 
+@pytest.mark.needs_sandbox
 def test_partial_credit_and_reason() -> None:
     verifier = CodeVerifier(partial_credit=True)
     problem = Problem(id="p", domain="code", prompt="f", tests=(
@@ -269,6 +274,7 @@ def test_problem_shapes_are_checked() -> None:
     assert verifier.verify("print(1)", mixed).status is Status.ERROR
 
 
+@pytest.mark.needs_sandbox
 def test_setup_code_runs_before_the_tests() -> None:
     problem = Problem(id="tree", domain="code", prompt="x", tests=("assert depth(t) == 2",),
                       metadata={"setup_code": "t = Node(Node(None))"})
@@ -277,6 +283,7 @@ def test_setup_code_runs_before_the_tests() -> None:
     assert CodeVerifier().verify(program, problem).correct
 
 
+@pytest.mark.needs_sandbox
 def test_through_the_pool() -> None:
     responses = [GOOD, HACKS["os._exit in call"], HACKS["lying __eq__"], "no code here"]
     with VerifierPool(workers=2) as pool:

@@ -12,6 +12,8 @@ from guide_envs.problem import Problem
 from guide_envs.sources.code_datasets import load_humaneval
 from verifiers.code import extract_program
 
+pytestmark = pytest.mark.needs_sandbox
+
 # Appended to a solution: the entry point keeps working but returns a perturbed value.
 _BUG = '''
 _correct_{name} = {name}

@@ -1,4 +1,5 @@
-"""MBPP (mbpp.jsonl): every reference solution passes its own tests but the known-broken."""
+"""MBPP (tests/data/mbpp.jsonl): every reference solution passes its own tests but the
+known-broken."""
 
 from __future__ import annotations
 
@@ -6,19 +7,26 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from guide_envs.sources.code_datasets import load_mbpp
 from verifiers.code import CodeVerifier
 
-#: Records whose own tests fail upstream (see shared/data/README.md): set iteration order (341,
-#: 642) and a ``sys.getsizeof`` value from another Python build (596).
+pytestmark = pytest.mark.needs_sandbox
+
+#: Records whose own tests fail upstream (tests/data/README.md): set iteration order (341, 642)
+#: and a ``sys.getsizeof`` value from another Python build (596). The sample keeps all three.
 BROKEN = {341, 596, 642}
 
 
-def test_reference_solutions_pass(shared_data: Path) -> None:
-    problems = list(load_mbpp(shared_data / "mbpp.jsonl"))
-    assert len(problems) == 974
-    # Generous per-test time: this checks grading, not speed (task 123's brute force takes ~3 s
-    # for one assert on an idle 2-core machine, and a loaded CI host can double that).
+def test_reference_solutions_pass(reference_data: Path) -> None:
+    problems = list(load_mbpp(reference_data / "mbpp.jsonl"))
+    assert len(problems) == 33
+    # The sample has the two tasks with setup code and the 11 with challenge tests: both ride
+    # along with the reference solution here.
+    assert {p.metadata["task_id"] for p in problems if p.metadata["setup_code"]} == {367, 927}
+    assert sum(len(p.tests) > 3 for p in problems) == 11
+    # Generous per-test time: this checks grading, not speed (a loaded CI host may be slow).
     verifier = CodeVerifier(deadline_s=120.0, test_timeout_s=30.0)
     started = time.perf_counter()
     with ThreadPoolExecutor(4) as executor:

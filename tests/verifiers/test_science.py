@@ -1,4 +1,5 @@
-"""The science verifier on real MMLU-STEM, AQuA and SAT data, and on units, symbols, hostility."""
+"""The science verifier on real MMLU-STEM, AQuA and SAT rows (tests/data), and on units, symbols,
+hostility."""
 
 from __future__ import annotations
 
@@ -59,12 +60,15 @@ def _sat(data: Path) -> list[Problem]:
             for r in _records(data / "sat_math.jsonl")]
 
 
-SOURCES = {"mmlu_stem": (_mmlu, 3018), "aqua": (_aqua, 254), "sat_math": (_sat, 32)}
+# Records in tests/data (the SAT file is whole; tests/data/README.md lists the rows of the others).
+SOURCES = {"mmlu_stem": (_mmlu, 30), "aqua": (_aqua, 23), "sat_math": (_sat, 32)}
 # Problems whose options are not distinct once case, whitespace and \text{} are dropped
-# (duplicated options such as aqua/120 "277" twice, or genotypes "BB Bb" / "Bb Bb").
+# (duplicated options such as "277" twice in AQuA, or genotypes "BB Bb" / "Bb Bb" in MMLU). The
+# sample keeps all of them: 8 of the full MMLU-STEM file and 7 of AQuA.
 NOT_DISTINCT = {"mmlu_stem": 8, "aqua": 7, "sat_math": 0}
 # Problems whose gold option's text is itself a letter (mmlu "Error, a, b, c": the gold "c"
-# is option D, but "\boxed{c}" reads as letter C): the letter reading wins.
+# is option D, but "\boxed{c}" reads as letter C; and "As, P, Sb, B", gold "B" = option D):
+# the letter reading wins. "A, E, I, O" with gold "E" is not one: E names no option of four.
 GOLD_TEXT_IS_A_LETTER = {"mmlu_stem": 2, "aqua": 0, "sat_math": 0}
 
 
@@ -84,9 +88,9 @@ def verifier() -> ScienceVerifier:
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
 def test_every_record_grades_letters_hedges_and_option_text(
-        source: str, shared_data: Path, verifier: ScienceVerifier) -> None:
+        source: str, reference_data: Path, verifier: ScienceVerifier) -> None:
     load, count = SOURCES[source]
-    problems = load(shared_data)
+    problems = load(reference_data)
     assert len(problems) == count
     failures: list[tuple[str, str, str]] = []
     not_distinct = letter_like = 0
@@ -111,8 +115,8 @@ def test_every_record_grades_letters_hedges_and_option_text(
     assert (not_distinct, letter_like) == (NOT_DISTINCT[source], GOLD_TEXT_IS_A_LETTER[source])
 
 
-def test_sat_options_split_into_four_texts(shared_data: Path) -> None:
-    first = _sat(shared_data)[0]
+def test_sat_options_split_into_four_texts(reference_data: Path) -> None:
+    first = _sat(reference_data)[0]
     assert first.choices == ("$f(-6)=0$", "$f(6)=-6$", "$f(-6)=6$", "$f(0)=-6$")
 
 
