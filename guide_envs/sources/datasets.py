@@ -48,6 +48,7 @@ from guide_envs.gold import ANSWER_FORMATS, read_gold
 from guide_envs.gold import text_of as _text
 from guide_envs.problem import Domain, Problem
 from guide_envs.sources.base import ListSource
+from guide_envs.sources.data_options import local_file_as_data_files
 
 __all__ = ["ANSWER_FORMATS", "PRESETS", "ColumnMapping", "load_source"]
 
@@ -160,8 +161,9 @@ def load_source(preset: str | None = None, *, path: str | None = None,
     Args:
         preset: A key of :data:`PRESETS` giving the column layout, or None (then ``columns``
             must give it).
-        path: A hub dataset id (``"openai/gsm8k"``) or a local builder name (``"json"``), as
-            for :func:`datasets.load_dataset`.
+        path: A hub dataset id (``"openai/gsm8k"``), a local dataset directory or a builder
+            name (``"json"``), as for :func:`datasets.load_dataset`. A local file given here is
+            taken as ``data_files``.
         data_files: Local or remote data files. Without ``path`` the builder is inferred from
             their extension (``.json``/``.jsonl``, ``.parquet``, ``.csv``, optionally
             compressed). A single file or list is taken as the ``split`` asked for.
@@ -179,6 +181,7 @@ def load_source(preset: str | None = None, *, path: str | None = None,
     """
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
+    path, data_files = local_file_as_data_files(path, data_files)
     if path is None and data_files is None:
         raise ValueError("give path= (a hub id such as 'openai/gsm8k' or a builder name) "
                          "or data_files= (local .jsonl/.json/.parquet/.csv files)")
