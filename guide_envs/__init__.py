@@ -14,7 +14,7 @@ Example:
 
 from guide_envs.env import ReasoningEnv
 from guide_envs.problem import Domain, Problem
-from guide_envs.registration import ENV_IDS, make_math_env, register_envs
+from guide_envs.registration import ENV_IDS, make, make_math_env, register_envs
 from guide_envs.sources import ListSource, ProblemSource, make_source
 from guide_envs.spaces import UnicodeText
 from guide_envs.templates import BOXED, PromptTemplate
@@ -29,6 +29,7 @@ __all__ = [
     "PromptTemplate",
     "ReasoningEnv",
     "UnicodeText",
+    "make",
     "make_math_env",
     "make_source",
     "register_envs",

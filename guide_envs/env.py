@@ -16,7 +16,7 @@ from guide_envs.problem import Problem
 from guide_envs.sources.base import ProblemSource
 from guide_envs.spaces import UnicodeText
 from guide_envs.templates import PromptTemplate, get_template
-from verifiers.verdict import Verdict
+from verifiers.verdict import Verdict, warn_if_unavailable
 
 __all__ = ["ReasoningEnv"]
 
@@ -36,7 +36,9 @@ class ReasoningEnv(gym.Env[str, str]):
     ``terminated=True``, ``truncated=False`` and ``info["verdict"]`` (a dict form of the
     :class:`~verifiers.Verdict`, without its timing so that the same completion always gives the
     same info; the full verdict is in :attr:`last_verdict`). Gold answers, solutions and hints
-    never appear in an observation or in ``info``.
+    never appear in an observation or in ``info``. A verifier that cannot run on this machine
+    (no sandbox for code) gives ``info["verdict"]["status"] == "unavailable"``, reward 0 and a
+    :class:`~verifiers.VerifierUnavailableWarning` once per process.
 
     Args:
         source: Where problems come from (see :mod:`guide_envs.sources`).
@@ -122,6 +124,7 @@ class ReasoningEnv(gym.Env[str, str]):
             raise ResetNeeded("the episode is over: call reset() before step()")
         self.last_verdict = verdict
         self._done = True
+        warn_if_unavailable(verdict, self.spec.id if self.spec else type(self).__name__)
         info = self._info()
         info["verdict"] = verdict.to_dict(timing=False)
         return self.template.render(self._problem), float(verdict.score), True, False, info

@@ -117,9 +117,11 @@ class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructor
                  max_hints: int = 1, template: GuidedTemplate | None = None,
                  guided_reward: GuidedReward = "full", guided_scale: float = 0.5,
                  success: float = 1.0) -> None:
+        # recorded as given, not deep-copied: providers may hold locks, clients and verifiers
         gym.utils.RecordConstructorArgs.__init__(
             self, provider=provider, max_hints=max_hints, template=template,
-            guided_reward=guided_reward, guided_scale=guided_scale, success=success)
+            guided_reward=guided_reward, guided_scale=guided_scale, success=success,
+            _disable_deepcopy=True)
         gym.Wrapper.__init__(self, env)
         if max_hints < 1:
             raise ValueError(f"max_hints must be at least 1, got {max_hints!r}")

@@ -10,7 +10,7 @@ Example:
 
 from verifiers.pool import PoolStats, VerifierPool
 from verifiers.registry import ENTRY_POINT_GROUP, Verifier, available, get, register
-from verifiers.verdict import Status, Verdict
+from verifiers.verdict import Status, Verdict, VerifierUnavailableWarning, warn_if_unavailable
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -19,7 +19,9 @@ __all__ = [
     "Verdict",
     "Verifier",
     "VerifierPool",
+    "VerifierUnavailableWarning",
     "available",
     "get",
     "register",
+    "warn_if_unavailable",
 ]

@@ -56,7 +56,8 @@ from verifiers.base import TwoStage
 from verifiers.math.extract import strip_reasoning
 from verifiers.verdict import Status, Verdict
 
-__all__ = ["COMPARE_MODES", "CodeVerifier", "backend_for", "extract_program", "outputs_match"]
+__all__ = ["COMPARE_MODES", "SANDBOX_UNAVAILABLE", "CodeVerifier", "SandboxUnavailable",
+           "backend_for", "extract_program", "outputs_match"]
 
 #: How stdout is compared with the expected output in stdio tests.
 COMPARE_MODES = ("exact", "whitespace", "float")
@@ -392,14 +393,33 @@ def backend_for(kind: str, language: str) -> str:
     return kind
 
 
+#: How an ``unavailable`` code verdict's reason starts.
+SANDBOX_UNAVAILABLE = "sandbox unavailable"
+_INSTALL = ("install bubblewrap (apt-get install bubblewrap) or start Docker, or choose a "
+            "backend that works here with CodeVerifier(backend=...)")
+
+
+class SandboxUnavailable(RuntimeError):
+    """No sandbox of the asked kind can start on this machine."""
+
+
 def _sandbox(kind: str) -> Any:
-    """The sandbox of ``kind`` opened once per process (closed at exit)."""
+    """The sandbox of ``kind`` opened once per process (closed at exit).
+
+    Raises :class:`SandboxUnavailable` (saying why and what to install) when it cannot open;
+    the next call tries again.
+    """
     import sandbox
 
     with _boxes_lock:
         box = _boxes.get(kind)
         if box is None:
-            box = _boxes[kind] = sandbox.open(kind)
+            try:
+                box = sandbox.open(kind)
+            except Exception as exc:  # noqa: BLE001 - every backend failure means the same
+                raise SandboxUnavailable(f"{SANDBOX_UNAVAILABLE}: sandbox.open({kind!r}) "
+                                         f"failed: {exc}; {_INSTALL}") from exc
+            _boxes[kind] = box
             atexit.register(box.close)
         return box
 
@@ -454,16 +474,23 @@ class CodeVerifier(TwoStage):
         return program
 
     def judge(self, extracted: str, problem: Any) -> Verdict:
-        """Run the tests on ``extracted`` in the sandbox and grade the evidence."""
+        """Run the tests on ``extracted`` in the sandbox and grade the evidence.
+
+        When no sandbox can start here the verdict is ``unavailable`` (score 0), its reason
+        starting with :data:`SANDBOX_UNAVAILABLE` and saying what to install.
+        """
         spec = problem if isinstance(problem, _Spec) else _spec(problem)
         if spec.kind.startswith("invalid"):
             return Verdict.failed(Status.ERROR, spec.kind.partition(": ")[2], extracted)
-        if spec.kind == "stdio":
-            return self._judge_stdio(extracted, spec)
-        if spec.language != "python":
+        if spec.kind != "stdio" and spec.language != "python":
             return Verdict.failed(Status.ERROR, f"function-call tests need python, not "
                                   f"{spec.language}", extracted)
-        return self._judge_calls(extracted, spec)
+        try:
+            if spec.kind == "stdio":
+                return self._judge_stdio(extracted, spec)
+            return self._judge_calls(extracted, spec)
+        except SandboxUnavailable as exc:
+            return Verdict.failed(Status.UNAVAILABLE, str(exc)[:1000], extracted)
 
     def cache_key(self, problem: Any) -> Hashable:
         """The tests, setup code, comparison and language."""

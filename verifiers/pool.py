@@ -42,7 +42,8 @@ class PoolStats:
         verified: Verdicts returned.
         cache_hits: Verdicts served without judging (cached, or a repeat within one batch).
         timeouts: Verdicts with status ``timeout`` (each one killed and replaced a worker).
-        errors: Verdicts with status ``error`` (crashed workers, exceptions in verifiers).
+        errors: Verdicts with status ``error`` (crashed workers, exceptions in verifiers) or
+            ``unavailable`` (a verifier that cannot run here).
         restarts: Worker processes replaced after an overrun or a crash.
     """
 
@@ -312,7 +313,7 @@ class VerifierPool:
             for verdict in results:
                 if verdict.status is Status.TIMEOUT:
                     self._counts["timeouts"] += 1
-                elif verdict.status is Status.ERROR:
+                elif verdict.status in (Status.ERROR, Status.UNAVAILABLE):
                     self._counts["errors"] += 1
 
 
@@ -347,7 +348,7 @@ def _verdict(job: _Job, ok: bool, value: Any) -> tuple[Verdict, bool]:
     if not isinstance(value, Verdict):
         reason = f"verifier returned {type(value).__name__}, not a Verdict"
         return Verdict.failed(Status.ERROR, reason, job.extracted), False
-    return value, True
+    return value, value.status is not Status.UNAVAILABLE  # the machine may be fixed
 
 
 def _job_id(job: _Job) -> Hashable:

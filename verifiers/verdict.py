@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import enum
+import threading
+import warnings
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Status", "Verdict"]
+__all__ = ["Status", "Verdict", "VerifierUnavailableWarning", "warn_if_unavailable"]
 
 
 class Status(str, enum.Enum):
-    """Why a response got the score it got."""
+    """Why a response got the score it got.
+
+    ``UNAVAILABLE`` is not about the response: the verifier could not run on this machine at
+    all (no sandbox backend starts, for code), so every response gets it and score 0 until the
+    machine is fixed; ``reason`` says what to install. A learner should stop on it rather than
+    train on zeros; environments and the trainer adapters warn once per process
+    (:func:`warn_if_unavailable`). Such verdicts are never cached.
+    """
 
     CORRECT = "correct"
     INCORRECT = "incorrect"
@@ -18,6 +27,7 @@ class Status(str, enum.Enum):
     UNPARSABLE = "unparsable"
     TIMEOUT = "timeout"
     ERROR = "error"
+    UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True)
@@ -84,3 +94,43 @@ class Verdict:
         if not timing:
             del out["elapsed_s"]
         return out
+
+
+class VerifierUnavailableWarning(RuntimeWarning):
+    """A verifier cannot run on this machine (see :attr:`Status.UNAVAILABLE`)."""
+
+
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
+
+
+def warn_if_unavailable(verdict: Verdict | dict[str, Any], where: str) -> bool:
+    """Warn (once per process and reason) when ``verdict`` says its verifier cannot run here.
+
+    ``verdict`` is a :class:`Verdict` or its :meth:`~Verdict.to_dict` form; ``where`` names
+    the caller in the message. Returns whether the verdict is ``unavailable``.
+
+    Example:
+        >>> import warnings
+        >>> v = Verdict.failed(Status.UNAVAILABLE, "sandbox unavailable: install bubblewrap")
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     warn_if_unavailable(v, "an example"), warn_if_unavailable(v, "an example")
+        (True, True)
+        >>> len(caught), issubclass(caught[0].category, VerifierUnavailableWarning)
+        (1, True)
+    """
+    if isinstance(verdict, Verdict):
+        status, reason = verdict.status.value, verdict.reason
+    else:
+        status, reason = str(verdict.get("status")), str(verdict.get("reason", ""))
+    if status != Status.UNAVAILABLE.value:
+        return False
+    with _warned_lock:
+        first = reason not in _warned
+        _warned.add(reason)
+    if first:
+        warnings.warn(f"{where}: the verifier cannot run on this machine, so every response "
+                      f"scores 0 with status 'unavailable' until it is fixed: {reason}",
+                      VerifierUnavailableWarning, stacklevel=3)
+    return True

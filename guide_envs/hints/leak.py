@@ -97,7 +97,8 @@ class LeakGuard:
             ``metadata["verifier"]``, else its domain (``"math"``, ``"science"``).
 
     Code problems (no gold answer) pass through untouched. Each leak is logged as a warning
-    and counted in :attr:`stats`.
+    and counted in :attr:`stats`. A guard can be copied and pickled (its settings and counters
+    travel; verifiers are built again where it lands).
 
     Example:
         >>> p = Problem(id="h", domain="math", prompt="1/4 + 1/4?", answer="\\frac{1}{2}")
@@ -165,6 +166,16 @@ class LeakGuard:
         with self._lock:
             for name, value in increments.items():
                 setattr(self.stats, name, getattr(self.stats, name) + int(value))
+
+    def __getstate__(self) -> dict[str, object]:
+        """Settings and counters only: copies and pickles build their own verifiers and lock."""
+        return {"mode": self.mode, "verifier": self.verifier,
+                "stats": LeakStats(**asdict(self.stats))}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._verifiers = {}
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"LeakGuard(mode={self.mode!r}, verifier={self.verifier!r})"

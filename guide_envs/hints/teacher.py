@@ -109,7 +109,8 @@ class TeacherHint:
         prompt: The request template (see :data:`TEACHER_PROMPT`).
 
     A problem left without a hint after the retries gives None and a logged warning; it is
-    never cached, so the next run asks again. Counters are in :attr:`stats`.
+    never cached, so the next run asks again. Counters are in :attr:`stats`. A teacher can be
+    copied and pickled (settings and counters travel; the copy opens its own HTTP client).
 
     Example (needs a running server, so not executed here)::
 
@@ -125,18 +126,34 @@ class TeacherHint:
         _check(model=model, base_url=base_url, max_retries=max_retries, backoff_s=backoff_s,
                concurrency=concurrency, timeout_s=timeout_s, max_tokens=max_tokens,
                prompt=prompt)
-        openai = _openai()
         self.model, self.base_url, self.prompt = model, base_url, prompt
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self.max_retries, self.backoff_s, self.concurrency = max_retries, backoff_s, concurrency
-        self.temperature, self.max_tokens = temperature, max_tokens
+        self.timeout_s, self.temperature, self.max_tokens = timeout_s, temperature, max_tokens
         self.stats = TeacherStats()
+        self._api_key = api_key
+        self._connect()
+
+    def _connect(self) -> None:
+        """Build the HTTP client and the lock (again after a copy or unpickling)."""
+        openai = _openai()
         self._lock = threading.Lock()
         # our own retry loop counts and spaces the retries, so the client's is off
-        self._client = openai.OpenAI(base_url=base_url, api_key=api_key, timeout=timeout_s,
-                                     max_retries=0)
+        self._client = openai.OpenAI(base_url=self.base_url, api_key=self._api_key,
+                                     timeout=self.timeout_s, max_retries=0)
         self._retryable = (openai.APIConnectionError, openai.APITimeoutError,
                            openai.RateLimitError, openai.InternalServerError)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Settings and counters only: a copy or an unpickled teacher opens its own client."""
+        state = {k: v for k, v in self.__dict__.items()
+                 if k not in ("_client", "_lock", "_retryable")}
+        state["stats"] = TeacherStats(**asdict(self.stats))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._connect()
 
     def hint(self, problem: Problem) -> str | None:
         """The teacher's hint for ``problem`` (cached), or None after failing."""

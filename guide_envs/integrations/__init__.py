@@ -11,7 +11,9 @@
 Neither imports ``trl``, ``verl`` or ``torch``; only ``trl.dataset`` needs ``datasets``. This
 module holds what both share: reading code tests out of a dataset column
 (:func:`parse_tests`) and building a :class:`~guide_envs.Problem` from columns
-(:func:`build_problem`).
+(:func:`build_problem`), whose gold answer is read by :func:`guide_envs.gold.read_gold`, as the
+environments' dataset sources read theirs (GSM8K's ``#### 72``, a MATH solution's last
+``\\boxed{}``, an MMLU option index).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import verifiers
+from guide_envs.gold import read_gold
 from guide_envs.problem import Problem
 
-__all__ = ["DOMAIN_OF_VERIFIER", "build_problem", "parse_tests"]
+__all__ = ["DOMAIN_OF_VERIFIER", "UnreadableGold", "build_problem", "domain_of", "parse_tests"]
 
 #: The Problem domain each built-in verifier grades (other verifiers get ``"math"``).
 DOMAIN_OF_VERIFIER = {"math": "math", "science": "science", "code": "code"}
@@ -91,24 +95,52 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+class UnreadableGold(ValueError):
+    """A math or science row whose gold answer cannot be read (a dataset problem)."""
+
+
+def domain_of(verifier: str) -> str:
+    """The Problem domain a verifier grades: by its name, else by its ``name`` attribute.
+
+    A verifier registered under another name (``verifiers.register("code-docker",
+    lambda: CodeVerifier(backend="docker"))``) grades the domain of its kind; unknown ones
+    get ``"math"``.
+
+    >>> domain_of("science"), domain_of("no-such-verifier")
+    ('science', 'math')
+    """
+    if verifier in DOMAIN_OF_VERIFIER:
+        return DOMAIN_OF_VERIFIER[verifier]
+    try:
+        kind = getattr(verifiers.get(verifier), "name", "")
+    except Exception:  # noqa: BLE001 - an unknown or broken verifier: graded as math
+        return "math"
+    return DOMAIN_OF_VERIFIER.get(str(kind), "math")
+
+
 def build_problem(verifier: str, *, answer: Any = None, tests: Any = None,
                   choices: Sequence[Any] | None = None, problem_id: str = "row",
                   metadata: Mapping[str, Any] | None = None) -> Problem:
     """A :class:`~guide_envs.Problem` that ``verifier`` can grade, from dataset columns.
 
-    ``tests`` goes through :func:`parse_tests`; ``answer`` and ``choices`` are turned into
-    strings. Raises ``ValueError`` when a math or science problem has no answer.
+    ``answer`` is read by :func:`guide_envs.gold.read_gold` (format ``"auto"``, with the
+    ``choices``); ``tests`` goes through :func:`parse_tests`. Raises :class:`UnreadableGold`
+    when a math or science problem has no readable gold answer.
 
     Example:
         >>> build_problem("science", answer="B", choices=["red", "blue"]).choices
         ('red', 'blue')
+        >>> build_problem("science", answer=0, choices=["red", "blue"]).answer
+        'A'
+        >>> build_problem("math", answer="3 * 4 = <<3*4=12>>12\\n#### 12").answer
+        '12'
     """
-    domain = DOMAIN_OF_VERIFIER.get(verifier, "math")
-    gold = None if answer is None else str(answer)
+    domain = domain_of(verifier)
+    options = tuple(str(c) for c in choices) if choices is not None else ()
+    gold = None if answer is None else read_gold(answer, choices=options)
     if gold is None and domain != "code":
-        raise ValueError(f"problem {problem_id!r}: the {verifier!r} verifier needs an answer, "
-                         "got None")
+        raise UnreadableGold(f"problem {problem_id!r}: unreadable gold answer {answer!r:.200} "
+                             f"for the {verifier!r} verifier")
     meta = {**(metadata or {}), "verifier": verifier}
     return Problem(id=problem_id or "row", domain=domain, prompt=_PLACEHOLDER_PROMPT,
-                   answer=gold, tests=parse_tests(tests),
-                   choices=tuple(str(c) for c in choices or ()), metadata=meta)
+                   answer=gold, tests=parse_tests(tests), choices=options, metadata=meta)

@@ -4,8 +4,15 @@
 finding the problem by the dataset's ``problem_id`` column, so the dataset built by
 :func:`dataset` holds prompts and ids but no gold answers. ``reward_function("math")`` instead
 grades against an ``answer`` column (and ``tests``/``choices`` columns when present) of any
-dataset. Completions are graded in parallel by one :class:`~verifiers.VerifierPool`, under a
-deadline, and a completion that cannot be graded scores 0.0: model output never raises.
+dataset, read as the environments read theirs (:func:`guide_envs.gold.read_gold`: a raw GSM8K
+answer ``... #### 72``, a MATH solution's last ``\\boxed{}``, an MMLU option index).
+Completions are graded in parallel by one :class:`~verifiers.VerifierPool`, under a deadline,
+and a completion that cannot be graded scores 0.0: model output never raises. A row whose gold
+answer cannot be read, and a verifier that cannot run on this machine (no sandbox for code),
+give ``None`` (TRL's "no reward for this sample") and a warning, once.
+
+Where TRL passes ``log_extra`` (``GRPOTrainer``), each completion's verdict status and the
+answer read from it go to the completions table as ``<name>/status`` and ``<name>/extracted``.
 
 Neither ``trl`` nor ``torch`` is imported here; :func:`dataset` imports ``datasets``.
 
@@ -14,6 +21,8 @@ Example:
     >>> reward = reward_function("math", workers=1)
     >>> reward(prompts=["2+2?", "2+2?"], completions=["\\\\boxed{4}", "five"], answer=["4", "4"])
     [1.0, 0.0]
+    >>> reward(prompts=["q"], completions=["#### 18"], answer=["9 * 2 = <<9*2=18>>18\\n#### 18"])
+    [1.0]
     >>> reward.__name__
     'guide_math'
     >>> reward.close()
@@ -21,16 +30,17 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import gymnasium as gym
 
 import verifiers
-from guide_envs.integrations import build_problem
+from guide_envs.integrations import UnreadableGold, build_problem
 from guide_envs.problem import Problem
 from verifiers.pool import VerifierPool
-from verifiers.verdict import Verdict
+from verifiers.verdict import Status, Verdict, warn_if_unavailable
 
 if TYPE_CHECKING:
     import datasets
@@ -39,6 +49,8 @@ __all__ = ["GuideReward", "completion_text", "dataset", "reward_function"]
 
 #: Columns that :class:`GuideReward` reads in verifier mode, besides ``answer``.
 _OPTIONAL_COLUMNS = ("tests", "choices")
+#: Keywords TRL passes that are not dataset columns.
+_TRL_KEYWORDS = ("completion_ids", "trainer_state", "log_extra", "log_metric", "environments")
 
 
 def completion_text(completion: Any) -> str:
@@ -78,8 +90,9 @@ class GuideReward:
     """A TRL reward function grading completions with guide-rl verifiers (see the module doc).
 
     Build it with :func:`reward_function`. Calling it with ``prompts``, ``completions`` and the
-    dataset's columns returns one float in [0, 1] per completion; :meth:`verdicts` gives the
-    full :class:`~verifiers.Verdict` of each. The worker pool starts on the first call and
+    dataset's columns returns one float in [0, 1] per completion (None where the row's gold
+    cannot be read or its verifier cannot run here); :meth:`verdicts` gives the full
+    :class:`~verifiers.Verdict` of each. The worker pool starts on the first call and
     stops with :meth:`close` (or at interpreter exit).
 
     Attributes:
@@ -107,6 +120,7 @@ class GuideReward:
         self._workers = workers
         self._deadline_s = deadline_s
         self._pool: VerifierPool | None = None
+        self._warned_gold = False
 
     @property
     def pool(self) -> VerifierPool:
@@ -116,17 +130,57 @@ class GuideReward:
         return self._pool
 
     def __call__(self, prompts: Sequence[Any] | None = None,
-                 completions: Sequence[Any] = (), **columns: Any) -> list[float]:
-        """One reward per completion (TRL's ``reward_func(prompts, completions, **kwargs)``)."""
-        return [float(v.score) for v in self.verdicts(completions, **columns)]
+                 completions: Sequence[Any] = (), **columns: Any) -> list[float | None]:
+        """One reward per completion (TRL's ``reward_func(prompts, completions, **kwargs)``).
+
+        None for a row whose gold answer cannot be read or whose verifier cannot run here.
+        """
+        verdicts, gradable = self._grade(completions, columns)
+        log_extra = columns.get("log_extra")
+        if callable(log_extra):
+            self._log(log_extra, verdicts)
+        return [float(v.score) if ok and v.status is not Status.UNAVAILABLE else None
+                for v, ok in zip(verdicts, gradable, strict=True)]
 
     def verdicts(self, completions: Sequence[Any], **columns: Any) -> list[Verdict]:
-        """The Verdict of each completion; ``columns`` are the dataset's, one value each."""
+        """The Verdict of each completion; ``columns`` are the dataset's, one value each.
+
+        A row whose gold answer cannot be read gets an ``error`` Verdict saying so.
+        """
+        return self._grade(completions, columns)[0]
+
+    def _grade(self, completions: Sequence[Any],
+               columns: Mapping[str, Any]) -> tuple[list[Verdict], list[bool]]:
+        """Each completion's Verdict, and whether its row could be graded (a readable gold)."""
         texts = [completion_text(c) for c in completions]
         problems = self._problems(len(texts), columns)
+        rows = [i for i, p in enumerate(problems) if isinstance(p, Problem)]
+        graded = self._verify([texts[i] for i in rows], [problems[i] for i in rows])
+        verdicts = [p if isinstance(p, Verdict) else Verdict.failed(Status.ERROR, "")
+                    for p in problems]
+        for i, verdict in zip(rows, graded, strict=True):
+            verdicts[i] = verdict
+            warn_if_unavailable(verdict, f"reward {self.__name__}")
+        gradable = [isinstance(p, Problem) for p in problems]
+        if not all(gradable) and not self._warned_gold:
+            self._warned_gold = True
+            first = verdicts[gradable.index(False)].reason
+            warnings.warn(f"reward {self.__name__}: unreadable gold answer ({first}); such "
+                          "rows get reward None, which TRL leaves out of the reward (further "
+                          "ones are not reported)", UserWarning, stacklevel=3)
+        return verdicts, gradable
+
+    def _verify(self, texts: list[str], problems: list[Any]) -> list[Verdict]:
+        if not texts:
+            return []
         if self.verifier is not None:
             return self.pool.verify_batch(texts, problems, verifier=self.verifier)
         return self._verify_by_env(texts, problems)
+
+    def _log(self, log_extra: Callable[[str, list[Any]], None], verdicts: list[Verdict]) -> None:
+        """Each completion's status and extracted answer, as TRL completions-table columns."""
+        log_extra(f"{self.__name__}/status", [v.status.value for v in verdicts])
+        log_extra(f"{self.__name__}/extracted", [v.extracted or "" for v in verdicts])
 
     def _verify_by_env(self, texts: list[str], problems: list[Problem]) -> list[Verdict]:
         """Each completion by its problem's verifier, one pool batch per verifier."""
@@ -143,7 +197,8 @@ class GuideReward:
                 results[i] = verdict
         return [v for v in results if v is not None]
 
-    def _problems(self, n: int, columns: Mapping[str, Any]) -> list[Problem]:
+    def _problems(self, n: int, columns: Mapping[str, Any]) -> list[Problem | Verdict]:
+        """Each row's problem, or an ``error`` Verdict when its gold answer cannot be read."""
         if self.env is not None:
             ids = _column(columns, "problem_id", n, "an env id")
             source = self.env.unwrapped.source
@@ -153,9 +208,15 @@ class GuideReward:
                    if self.verifier != "code" or "answer" in columns else [None] * n)
         extra = {key: _column(columns, key, n, "") for key in _OPTIONAL_COLUMNS if key in columns}
         ids = columns.get("problem_id") or [f"row/{i}" for i in range(n)]
-        return [build_problem(self.verifier, answer=answers[i], problem_id=str(ids[i]),
-                              **{key: values[i] for key, values in extra.items()})
-                for i in range(n)]
+        problems: list[Problem | Verdict] = []
+        for i in range(n):
+            try:
+                problems.append(build_problem(
+                    self.verifier, answer=answers[i], problem_id=str(ids[i]),
+                    **{key: values[i] for key, values in extra.items()}))
+            except UnreadableGold as exc:
+                problems.append(Verdict.failed(Status.ERROR, str(exc)))
+        return problems
 
     def close(self) -> None:
         """Stop the worker pool and the environment. Safe to call twice."""
@@ -178,7 +239,7 @@ class GuideReward:
 
 def _column(columns: Mapping[str, Any], name: str, n: int, mode: str) -> Sequence[Any]:
     if name not in columns:
-        given = sorted(k for k in columns if k not in ("trainer_state", "log_extra", "log_metric"))
+        given = sorted(k for k in columns if k not in _TRL_KEYWORDS)
         raise ValueError(f"a reward built from {mode} needs a {name!r} column; the dataset "
                          f"gave {given}")
     values = columns[name]

@@ -2,9 +2,12 @@
 
 Point verl at it with ``custom_reward_function.path=<this file>`` and
 ``custom_reward_function.name=compute_score`` (or import it from a reward module of yours).
-verl calls ``compute_score(data_source, solution_str, ground_truth, extra_info)`` once per
-response; a returned dict must hold ``"score"`` (the reward), and verl's reward managers log the
-other keys as ``reward_extra_info`` (so every call returns the same keys, all plain values).
+verl's reward managers call ``compute_score(data_source=, solution_str=, ground_truth=,
+extra_info=)`` once per response (the reward loop adds more keywords, which are ignored). The
+returned dict holds ``"score"`` (the reward), ``"acc"`` (bool), ``"pred"`` (the answer read from
+the response, a string: verl's validation votes ``maj@N`` on it) and ``"status"`` (the
+:class:`~verifiers.Status` value); verl logs every key as ``reward_extra_info``, so every call
+returns the same keys, all plain values.
 
 Which verifier grades a response:
 
@@ -15,11 +18,14 @@ Which verifier grades a response:
    ``aqua``, ``arc``, ...), then math (``gsm8k``, ``math``, ``aime``, ``amc``, ``minerva``, ...);
 3. else math (verl's own ``default_compute_score`` raises instead; most RLVR data is math).
 
-What is read as the gold:
+The answer is read from the response as the verifier reads it: the last ``\\boxed{}``, else a
+final-answer line, including GSM8K's ``#### 72`` (what verl's GSM8K preprocessing asks for).
+The gold is read by :func:`guide_envs.gold.read_gold`, as the environments read theirs:
 
-* math: ``ground_truth`` as text; a GSM8K answer ending in ``#### 72`` gives ``72``.
-* science: ``ground_truth`` (a letter or an option's text), the options from
-  ``extra_info["choices"]`` (or ``"options"``) when multiple choice.
+* math: ``ground_truth`` as text; a GSM8K answer ending in ``#### 72`` gives ``72``, a
+  solution with a ``\\boxed{}`` its content, a number its canonical form.
+* science: ``ground_truth`` (an option index such as MMLU's ``2``, a letter or an option's
+  text), the options from ``extra_info["choices"]`` (or ``"options"``) when multiple choice.
 * code: the tests from ``extra_info["tests"]`` when present, else from ``ground_truth``: a JSON
   string or object of stdin/stdout cases, assert strings, HumanEval checks, or verl's PRIME /
   APPS layout ``{"inputs": [...], "outputs": [...]}`` (see
@@ -27,24 +33,30 @@ What is read as the gold:
   ``"language"`` and ``"setup_code"`` (see :mod:`verifiers.code`).
 
 Nothing here raises: bad model output, and bad data too, score 0 with the reason in ``status``.
+An unreadable gold answer (status ``error``) and a verifier that cannot run on this machine
+(status ``unavailable``: no sandbox for code) also warn, once per process.
 
 Example:
     >>> compute_score("openai/gsm8k", "... so she has \\\\boxed{72} clips.", "72")["score"]
     1.0
+    >>> compute_score("openai/gsm8k", "48 + 24 = 72 clips.\\n#### 72", "72")["pred"]
+    '72'
     >>> compute_score("openai/gsm8k", "I am not sure", "72")
-    {'score': 0.0, 'acc': False, 'status': 'no_answer', 'extracted': ''}
+    {'score': 0.0, 'acc': False, 'pred': '', 'status': 'no_answer'}
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import verifiers
-from guide_envs.integrations import build_problem
-from verifiers.verdict import Status, Verdict
+from guide_envs.integrations import UnreadableGold, build_problem, domain_of
+from verifiers.verdict import Status, Verdict, warn_if_unavailable
 
 __all__ = ["DATA_SOURCE_KEYWORDS", "compute_score", "verifier_for"]
 
@@ -85,40 +97,49 @@ def _verifier(name: str) -> verifiers.Verifier:
 
 
 def compute_score(data_source: Any, solution_str: Any, ground_truth: Any,
-                  extra_info: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Grade one response for verl: ``{"score", "acc", "status", "extracted"}``.
+                  extra_info: Mapping[str, Any] | None = None,
+                  **kwargs: Any) -> dict[str, Any]:
+    """Grade one response for verl: ``{"score", "acc", "pred", "status"}``.
 
     ``score`` is the verifier's score in [0, 1], ``acc`` whether the answer is correct,
-    ``status`` the :class:`~verifiers.Status` value and ``extracted`` the answer read from the
-    response (``""`` when none).
+    ``pred`` the answer read from the response (``""`` when none) and ``status`` the
+    :class:`~verifiers.Status` value. ``kwargs`` (verl's reward loop passes
+    ``reward_router_address`` and ``reward_model_tokenizer``) are accepted and ignored.
     """
     info = extra_info if isinstance(extra_info, Mapping) else {}
     try:
         name = verifier_for(data_source, info)
         problem = _problem(name, ground_truth, info)
         verdict = _verifier(name).verify(solution_str, problem)
+    except UnreadableGold as exc:
+        _warn_unreadable_gold(data_source, exc)
+        verdict = Verdict.failed(Status.ERROR, str(exc)[:300])
     except Exception as exc:  # noqa: BLE001 - bad data or an unknown verifier must not stop training
         verdict = Verdict.failed(Status.ERROR, f"could not grade: {exc!r}"[:300])
+    warn_if_unavailable(verdict, "guide_envs.integrations.verl.compute_score")
     return {"score": float(verdict.score), "acc": bool(verdict.correct),
-            "status": verdict.status.value, "extracted": verdict.extracted or ""}
+            "pred": verdict.extracted or "", "status": verdict.status.value}
 
 
 def _problem(name: str, ground_truth: Any, info: Mapping[str, Any]) -> Any:
     problem_id = str(info.get("index", info.get("problem_id", "verl")))
-    if name == "code":
+    if domain_of(name) == "code":
         tests = info.get("tests", ground_truth)
         meta = {key: info[key] for key in _CODE_META if key in info}
         return build_problem(name, tests=tests, problem_id=problem_id, metadata=meta)
-    answer = _gold_text(ground_truth)
-    choices = info.get("choices", info.get("options")) or ()
+    choices = info.get("choices", info.get("options"))
     if isinstance(choices, str):
-        choices = ()
-    return build_problem(name, answer=answer, choices=choices, problem_id=problem_id)
+        choices = None
+    return build_problem(name, answer=ground_truth, choices=choices, problem_id=problem_id)
 
 
-def _gold_text(ground_truth: Any) -> str:
-    """The gold answer as text; for a GSM8K-style ``... #### 72`` only what follows ``####``."""
-    text = str(ground_truth).strip()
-    if "####" in text:
-        text = text.rsplit("####", 1)[1].strip()
-    return text.replace(",", "") if re.fullmatch(r"-?[\d,]+(\.\d+)?", text) else text
+_warned_gold = threading.Event()
+
+
+def _warn_unreadable_gold(data_source: Any, exc: Exception) -> None:
+    """Warn on the first unreadable gold answer of the process (they all score 0)."""
+    if not _warned_gold.is_set():
+        _warned_gold.set()
+        warnings.warn(f"compute_score(data_source={data_source!r}): {exc}; such samples score "
+                      "0 with status 'error' (further ones are not reported)", UserWarning,
+                      stacklevel=3)

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -45,16 +44,16 @@ from typing import Any, cast
 
 import datasets
 
+from guide_envs.gold import ANSWER_FORMATS, read_gold
+from guide_envs.gold import text_of as _text
 from guide_envs.problem import Domain, Problem
 from guide_envs.sources.base import ListSource
-from verifiers.math import last_boxed
+from guide_envs.sources.data_options import local_file_as_data_files
 
 __all__ = ["ANSWER_FORMATS", "PRESETS", "ColumnMapping", "load_source"]
 
 logger = logging.getLogger(__name__)
 
-#: How :attr:`ColumnMapping.answer_format` reads the gold answer out of its column.
-ANSWER_FORMATS = ("plain", "gsm8k", "last_boxed", "number")
 _DOMAINS = ("math", "science", "code")
 _BUILDERS = {".jsonl": "json", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
 _COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
@@ -83,8 +82,10 @@ class ColumnMapping:
             ``"last_boxed"``, the content of the last ``\boxed{}`` in the column (MATH and
             Minerva solutions);
             ``"number"``, a JSON number written canonically (``27.0`` gives ``"27"``,
-            ``2.5`` stays ``"2.5"``), for sources that store answers as floats.
-            A record whose answer cannot be read this way is skipped (and counted).
+            ``2.5`` stays ``"2.5"``), for sources that store answers as floats;
+            ``"auto"``, one of those guessed from the value (what the trainer adapters use).
+            :func:`guide_envs.gold.read_gold` does the reading. A record whose answer cannot
+            be read this way is skipped (and counted).
         solution: Column holding a worked reference solution, or None. Read with the same
             chat-format rule as ``prompt``. With ``answer_format="gsm8k"`` it is read GSM8K
             style: the text before the last ``####``, calculator annotations ``<<48/2=24>>``
@@ -160,8 +161,9 @@ def load_source(preset: str | None = None, *, path: str | None = None,
     Args:
         preset: A key of :data:`PRESETS` giving the column layout, or None (then ``columns``
             must give it).
-        path: A hub dataset id (``"openai/gsm8k"``) or a local builder name (``"json"``), as
-            for :func:`datasets.load_dataset`.
+        path: A hub dataset id (``"openai/gsm8k"``), a local dataset directory or a builder
+            name (``"json"``), as for :func:`datasets.load_dataset`. A local file given here is
+            taken as ``data_files``.
         data_files: Local or remote data files. Without ``path`` the builder is inferred from
             their extension (``.json``/``.jsonl``, ``.parquet``, ``.csv``, optionally
             compressed). A single file or list is taken as the ``split`` asked for.
@@ -179,6 +181,7 @@ def load_source(preset: str | None = None, *, path: str | None = None,
     """
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
+    path, data_files = local_file_as_data_files(path, data_files)
     if path is None and data_files is None:
         raise ValueError("give path= (a hub id such as 'openai/gsm8k' or a builder name) "
                          "or data_files= (local .jsonl/.json/.parquet/.csv files)")
@@ -334,7 +337,7 @@ def _to_problem(record: Mapping[str, Any], index: int, mapping: ColumnMapping, l
         return "empty prompt"
     answer = None
     if mapping.answer is not None:
-        answer = _read_answer(_lookup(record, mapping.answer), mapping.answer_format)
+        answer = read_gold(_lookup(record, mapping.answer), mapping.answer_format)
         if answer is None:
             return f"no gold answer readable as {mapping.answer_format!r}"
     row_id = index if mapping.id is None else _lookup(record, mapping.id)
@@ -374,19 +377,6 @@ def _lookup(record: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def _text(value: Any) -> str | None:
-    """Plain text, or the last user message (else the last message) of a chat-format list."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, Sequence) and value and all(isinstance(m, Mapping) for m in value):
-        users = [m for m in value if m.get("role") == "user"]
-        content = (users or list(value))[-1].get("content")
-        return None if content is None else str(content)
-    if isinstance(value, (Sequence, Mapping)):
-        return None
-    return str(value)
-
-
 def _optional_text(record: Mapping[str, Any], column: str | None) -> str | None:
     text = None if column is None else _text(_lookup(record, column))
     return text.strip() if text and text.strip() else None
@@ -398,41 +388,8 @@ def _solution(record: Mapping[str, Any], mapping: ColumnMapping) -> str | None:
         # keep the worked steps, drop calculator annotations, and end in a boxed final answer
         # like every other reference solution, so the solution itself grades as correct
         body = _CALCULATOR.sub("", text.rpartition("####")[0] if "####" in text else text)
-        gold = _read_answer(text, "gsm8k")
+        gold = read_gold(text, "gsm8k")
         text = body.strip() or None
         if text and gold:
             text += f"\nThe answer is $\\boxed{{{gold}}}$."
     return text
-
-
-# --- gold answers ----------------------------------------------------------------------------
-
-
-def _read_answer(value: Any, answer_format: str) -> str | None:
-    """Read the gold answer from a column value as ``answer_format`` says (None: cannot)."""
-    if answer_format == "number":
-        return _number(value)
-    text = _text(value)
-    if text is None:
-        return None
-    if answer_format == "gsm8k":
-        text = text.rpartition("####")[2].replace(",", "") if "####" in text else ""
-    elif answer_format == "last_boxed":
-        text = last_boxed(text) or ""
-    text = text.strip()
-    return text or None
-
-
-def _number(value: Any) -> str | None:
-    """Write a number canonically: ``27.0`` -> ``"27"``, ``2.5`` -> ``"2.5"``; else None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return str(value)
-    try:
-        number = float(str(value).strip().replace(",", ""))
-    except ValueError:
-        return None
-    if not math.isfinite(number):
-        return None
-    return str(int(number)) if number.is_integer() else repr(number)

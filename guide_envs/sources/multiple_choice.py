@@ -11,7 +11,8 @@ row's index in the file, so the same file always gives the same ids. A malformed
 Layouts:
 
 - ``"mmlu"``: ``question``, ``choices`` (a list), ``answer`` (the index of the correct option,
-  or its letter); ``type`` or ``subject`` kept as ``metadata["subject"]``.
+  also as a digit string, or its letter: :func:`guide_envs.gold.option_letter`); ``type`` or
+  ``subject`` kept as ``metadata["subject"]``.
 - ``"aqua"``: ``question``, ``options`` like ``"A)5"`` (a doubled ``"A)A)5"`` is read as
   ``"5"``), ``correct`` (a letter), ``rationale`` (becomes the reference solution).
 - ``"gpqa"``: ``Question``, ``Correct Answer``, ``Incorrect Answer 1`` to ``3``, optional
@@ -35,6 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from guide_envs.gold import option_letter
 from guide_envs.problem import Problem
 from guide_envs.sources.base import ListSource
 
@@ -91,16 +93,12 @@ def _mmlu(row: _Row, seed: int) -> Problem:
     """An MMLU record: ``question``, ``choices`` and the correct ``answer`` index."""
     choices = row.options("choices")
     answer = row.record.get("answer")
-    if isinstance(answer, str) and answer.strip().upper() in _LETTERS[:len(choices)]:
-        index = _LETTERS.index(answer.strip().upper())
-    elif isinstance(answer, int) and not isinstance(answer, bool) and 0 <= answer < len(choices):
-        index = answer
-    else:
+    letter = option_letter(answer, choices)  # the adapters read option golds with it too
+    if letter is None:
         raise row.error("answer", f"expected an index 0..{len(choices) - 1} or a letter, "
                                   f"got {answer!r}")
     subject = row.text("type", required=False) or row.text("subject", required=False)
-    return _problem(row, "mmlu", row.text("question") or "", choices, _LETTERS[index],
-                    subject=subject)
+    return _problem(row, "mmlu", row.text("question") or "", choices, letter, subject=subject)
 
 
 def _aqua(row: _Row, seed: int) -> Problem:

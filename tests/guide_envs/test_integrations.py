@@ -173,7 +173,7 @@ def test_grpo_trainer_runs_two_steps_with_the_reward(tmp_path: Path) -> None:
 
 def test_verl_math_gsm8k() -> None:
     right = compute_score("openai/gsm8k", "48 + 24 = 72, so \\boxed{72}", "72")
-    assert right == {"score": 1.0, "acc": True, "status": "correct", "extracted": "72"}
+    assert right == {"score": 1.0, "acc": True, "pred": "72", "status": "correct"}
     assert compute_score("openai/gsm8k", "\\boxed{71}", "#### 72")["score"] == 0.0
     assert compute_score("lighteval/MATH", "\\boxed{\\frac{1}{2}}", "0.5")["acc"] is True
 
@@ -210,7 +210,7 @@ def test_verl_garbage_scores_zero_without_raising(data_source: object, ground_tr
     # Garbage on purpose: the arguments are not of the annotated types.
     score = compute_score(data_source, solution, ground_truth, extra_info)  # type: ignore[arg-type]
     assert score["score"] == 0.0 and score["acc"] is False
-    assert set(score) == {"score", "acc", "status", "extracted"}
+    assert set(score) == {"score", "acc", "pred", "status"}
 
 
 def test_verifier_choice_from_data_source() -> None:

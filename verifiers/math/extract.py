@@ -104,8 +104,9 @@ def last_boxed(text: str) -> str | None:
     return short[-1].group(1) if short else None
 
 
+# "####" is GSM8K's final-answer marker (verl's GSM8K prompts ask for the answer after it)
 _FINAL_LINE = re.compile(
-    r"(?:final\s+answer|the\s+answer\s+is|answer\s*:)\**\s*(?:is\s*)?:?\s*([^\n]*)",
+    r"(?:final\s+answer|the\s+answer\s+is|answer\s*:|####)\**\s*(?:is\s*)?:?\s*([^\n]*)",
     re.IGNORECASE)
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])|\.$")
@@ -113,10 +114,12 @@ _LAST_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 
 
 def final_answer_line(text: str) -> str | None:
-    """What follows the last "Final answer:" / "The answer is" / "Answer:" on its line.
+    """What follows the last "Final answer:" / "The answer is" / "Answer:" / "####" on its line.
 
     >>> final_answer_line("Thus...\\nFinal answer: $12$. I hope it is correct.")
     '12'
+    >>> final_answer_line("She makes 9 * 2 = $18 a day.\\n#### 18")
+    '18'
     """
     found = None
     for m in _FINAL_LINE.finditer(text):
