@@ -17,6 +17,8 @@ import typing
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from agents.env_client import VerifierUnavailableError
+
 __all__ = ["field_docs", "parse_args", "run_command"]
 
 T = TypeVar("T")
@@ -85,8 +87,9 @@ def run_command(cls: type[T], job: Callable[[T], object], argv: Sequence[str] | 
                 prog: str) -> int:
     """Parse ``argv`` into ``cls`` and run ``job`` on it; the exit status.
 
-    Bad options or input (``ValueError``, ``FileNotFoundError``, ``ImportError``) print one
-    ``error:`` line and give 2 instead of a traceback.
+    Bad options or input (``ValueError``, ``FileNotFoundError``, ``ImportError``) and a
+    verifier that cannot run here (:class:`~agents.env_client.VerifierUnavailableError`) print
+    one ``error:`` line and give 2 instead of a traceback.
 
     >>> from agents.guide_grpo import Args
     >>> run_command(Args, lambda args: None, ["--group-size", "4"], prog="demo")
@@ -95,7 +98,7 @@ def run_command(cls: type[T], job: Callable[[T], object], argv: Sequence[str] | 
     args = parse_args(cls, argv, prog=prog)
     try:
         job(args)
-    except (ValueError, FileNotFoundError, ImportError) as exc:
+    except (ValueError, FileNotFoundError, ImportError, VerifierUnavailableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -26,12 +26,20 @@ from guide_envs.wrappers import HintOnFailure, HintUnavailable
 from verifiers.pool import VerifierPool
 from verifiers.verdict import Verdict
 
-__all__ = ["EnvClient", "Grade", "Prompt", "parse_env_kwargs"]
+__all__ = ["EnvClient", "Grade", "Prompt", "VerifierUnavailableError", "parse_env_kwargs"]
 
 gym.register_envs(guide_envs)
 
 #: Consecutive draws outside the client's split after which :meth:`EnvClient.draw` gives up.
 _MAX_MISSES = 10_000
+
+
+class VerifierUnavailableError(RuntimeError):
+    """The env's verifier cannot run on this machine (a sandbox that cannot start...).
+
+    Training on such grades would be training on rewards that are all 0, so the learner stops
+    with the verifier's own reason, which says what to install.
+    """
 
 
 @dataclass(frozen=True)
@@ -182,9 +190,12 @@ class EnvClient:
                              "completions")
         inner = self.env.unwrapped
         if isinstance(inner, ReasoningEnv):
-            return self._grade_in_pool(inner, problem_ids, completions)
-        return [self._grade_by_step(pid, text) for pid, text in zip(problem_ids, completions,
-                                                                     strict=True)]
+            grades = self._grade_in_pool(inner, problem_ids, completions)
+        else:
+            grades = [self._grade_by_step(pid, text)
+                      for pid, text in zip(problem_ids, completions, strict=True)]
+        _check_available(grades)
+        return grades
 
     def close(self) -> None:
         """Close the env and the verifier pool."""
@@ -219,9 +230,17 @@ class EnvClient:
                      reason=str(verdict.get("reason", "")))
 
 
+def _check_available(grades: Sequence[Grade]) -> None:
+    for grade in grades:
+        if grade.status == "unavailable":
+            raise VerifierUnavailableError(
+                f"the env's verifier cannot run on this machine, so every reward would be 0: "
+                f"{grade.reason}")
+
+
 def _make(env_id: str, kwargs: dict[str, Any]) -> gym.Env[Any, Any]:
     try:
-        return gym.make(env_id, **kwargs)
+        return guide_envs.make(env_id, **kwargs)
     except gym.error.Error as exc:
         raise ValueError(f"cannot make env {env_id!r}: {exc}") from None
     except TypeError as exc:

@@ -49,8 +49,8 @@ from agents.rollout import make_engine
 from agents.samples import SampleLog, eval_records, group_records
 from agents.splits import IdSplit
 from agents.tiny import TinyWarmup
+from guide_envs.hints import HINT_SPECS, hint_provider
 from guide_envs.hints.protocol import HintProvider
-from guide_envs.hints.spec import HINT_SPECS, hint_provider
 
 __all__ = ["Args", "GuidanceWarning", "HeldOut", "Run", "evaluate", "fit", "held_out_plan",
            "main", "setup", "train"]

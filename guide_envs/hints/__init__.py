@@ -4,6 +4,8 @@ r"""Hints for guided rollouts: providers, a teacher model, and the leak guard.
 - :class:`FieldHint`, :class:`SolutionPrefixHint`, :class:`FirstAvailable`: hints without a model.
 - :class:`TeacherHint`: hints from any OpenAI-compatible endpoint (vLLM...), cached on disk.
 - :class:`LeakGuard`, :class:`GuardedHint`: redact or reject hints that state the answer.
+- :func:`hint_provider`: a provider from a command-line spec (``"auto"``, ``"solution-prefix:0.5"``,
+  ``"teacher:<url>:<model>"``...).
 - :func:`with_hints`, :func:`read_hints`: hints precomputed by ``python -m
   guide_envs.hints.precompute`` back onto a source's problems.
 
@@ -24,10 +26,12 @@ from guide_envs.hints.providers import (
     SolutionPrefixHint,
     solution_steps,
 )
+from guide_envs.hints.spec import HINT_SPECS, hint_provider, parse_teacher
 from guide_envs.hints.teacher import DEFAULT_CACHE_DIR, TEACHER_PROMPT, TeacherHint, TeacherStats
 
 __all__ = [
     "DEFAULT_CACHE_DIR",
+    "HINT_SPECS",
     "REDACTED",
     "TEACHER_PROMPT",
     "FieldHint",
@@ -41,6 +45,8 @@ __all__ = [
     "SolutionPrefixHint",
     "TeacherHint",
     "TeacherStats",
+    "hint_provider",
+    "parse_teacher",
     "read_hints",
     "solution_steps",
     "with_hints",

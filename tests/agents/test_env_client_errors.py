@@ -1,0 +1,75 @@
+"""The learner's env client stops, with what to do, where training would silently degrade.
+
+A verifier that cannot run here (the code sandbox pointed at a Docker socket that does not
+exist) would give every completion reward 0; an unknown env id should list guide-rl's ids.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from agents.cli import run_command
+from agents.env_client import EnvClient, VerifierUnavailableError
+from agents.guide_grpo import Args
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MBPP = {  # google-research mbpp.jsonl, task 2
+    "text": "Write a function to find the similar elements from the given two tuple lists.",
+    "code": "def similar_elements(test_tup1, test_tup2):\n  res = tuple(set(test_tup1) & "
+            "set(test_tup2))\n  return (res) ",
+    "task_id": 2, "test_setup_code": "",
+    "test_list": ["assert similar_elements((3, 4, 5, 6),(5, 7, 4, 10)) == (4, 5)",
+                  "assert similar_elements((1, 2, 3, 4),(5, 4, 3, 7)) == (3, 4)",
+                  "assert similar_elements((11, 12, 14, 13),(17, 15, 14, 13)) == (13, 14)"],
+    "challenge_test_list": [],
+}
+
+
+def test_grading_with_a_sandbox_that_cannot_start_stops_with_what_to_install(
+        tmp_path: Path) -> None:
+    data = tmp_path / "mbpp.jsonl"
+    data.write_text(json.dumps(MBPP) + "\n")
+    solution = "```python\n" + MBPP["code"] + "\n```"
+    script = textwrap.dedent(f"""
+        from agents.env_client import EnvClient, VerifierUnavailableError
+        from verifiers.code import CodeVerifier
+        client = EnvClient("guide/Code-v0", {{"source": "mbpp", "path": {str(data)!r},
+                           "verifier": CodeVerifier(backend="docker")}}, workers=1)
+        try:
+            client.grade(["mbpp/2"], [{solution!r}])
+        except VerifierUnavailableError as exc:
+            print("STOPPED", exc)
+        finally:
+            client.close()
+    """)
+    # A fresh process: the verifier's workers take DOCKER_HOST from their environment.
+    env = dict(os.environ, DOCKER_HOST=f"unix://{tmp_path}/no-docker-here.sock",
+               PYTHONPATH=str(REPO_ROOT))
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    stopped = next(x for x in done.stdout.splitlines() if x.startswith("STOPPED"))
+    assert "every reward would be 0" in stopped
+    assert "sandbox unavailable" in stopped and "install bubblewrap" in stopped
+
+
+def test_the_command_line_turns_the_stop_into_one_error_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def job(args: Args) -> None:
+        raise VerifierUnavailableError("the env's verifier cannot run on this machine")
+
+    assert run_command(Args, job, [], prog="demo") == 2
+    assert capsys.readouterr().err == "error: the env's verifier cannot run on this machine\n"
+
+
+def test_an_unknown_env_id_lists_guide_rl_ids() -> None:
+    with pytest.raises(ValueError, match=r"cannot make env 'guide/Mth-v0'.*did you mean "
+                                         r"'guide/Math-v0'.*guide/Code-v0"):
+        EnvClient("guide/Mth-v0")
