@@ -8,6 +8,7 @@ batches score correctly too.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -91,20 +92,43 @@ def build_batch(prompts: Sequence[Sequence[int]], completions: Sequence[Sequence
     return Batch(input_ids, attention_mask, completion_mask)
 
 
-def _score_chunk(model: nn.Module, input_ids: Tensor, attention_mask: Tensor, temperature: float,
+def _score_chunk(model: nn.Module, input_ids: Tensor, attention_mask: Tensor,
+                 completion_mask: Tensor, temperature: float,
                  with_entropy: bool) -> tuple[Tensor, Tensor | None]:
-    """Log-prob of token t given tokens < t (0 at position 0, which has no prefix), and entropy."""
+    """Log-prob of token t given tokens < t, and entropy, from the chunk's first completion column.
+
+    Columns before the first completion token of any row are 0: only the logits that score a
+    completion are computed, which for a long prompt is most of the ``[rows, length, vocab]``
+    tensor that would otherwise dominate the update's memory.
+    """
     position_ids = (attention_mask.long().cumsum(dim=1) - 1).clamp(min=0)
-    logits = model(input_ids=input_ids, attention_mask=attention_mask,
-                   position_ids=position_ids).logits
+    columns = completion_mask.any(dim=0).nonzero()
+    first = int(columns[0]) if len(columns) else input_ids.shape[1]
+    # logits at columns first-1 .. L-1; the last one predicts past the end and is dropped
+    logits = _last_logits(model, input_ids, attention_mask, position_ids,
+                          input_ids.shape[1] - first + 1)
     logits = logits[:, :-1].float() / temperature
     log_probs = logits.log_softmax(dim=-1)
-    logp = log_probs.gather(-1, input_ids[:, 1:, None]).squeeze(-1)
-    logp = nn.functional.pad(logp, (1, 0))
+    logp = log_probs.gather(-1, input_ids[:, first:, None]).squeeze(-1)
+    logp = nn.functional.pad(logp, (first, 0))
     if not with_entropy:
         return logp, None
     entropy = -(log_probs.exp() * log_probs).sum(dim=-1)
-    return logp, nn.functional.pad(entropy, (1, 0))
+    return logp, nn.functional.pad(entropy, (first, 0))
+
+
+def _last_logits(model: nn.Module, input_ids: Tensor, attention_mask: Tensor,
+                 position_ids: Tensor, keep: int) -> Tensor:
+    """The logits of the last ``keep`` columns.
+
+    Transformers' causal LMs take ``logits_to_keep`` and then apply the output layer to those
+    columns only; a model without it (a PEFT wrapper, a custom module) computes all and is cut.
+    """
+    kwargs = {"input_ids": input_ids, "attention_mask": attention_mask,
+              "position_ids": position_ids}
+    if "logits_to_keep" in inspect.signature(model.forward).parameters:
+        return model(**kwargs, logits_to_keep=keep).logits
+    return model(**kwargs).logits[:, -keep:]
 
 
 def token_logprobs(
@@ -137,8 +161,9 @@ def token_logprobs(
     step = micro_batch or len(input_ids)
     logps, entropies = [], []
     for start in range(0, len(input_ids), step):
-        logp, entropy = _score_chunk(model, input_ids[start:start + step],
-                                     attention_mask[start:start + step], temperature, with_entropy)
+        rows = slice(start, start + step)
+        logp, entropy = _score_chunk(model, input_ids[rows], attention_mask[rows],
+                                     completion_mask[rows], temperature, with_entropy)
         logps.append(logp)
         if entropy is not None:
             entropies.append(entropy)

@@ -74,12 +74,12 @@ TASKS: dict[str, tuple[str, str, str, str]] = {
     "gsm8k": ("gsm8k_train.jsonl", "guide/Math-v0", "gsm8k", "GSM8K train problems"),
 }
 PRESETS: dict[str, dict[str, Any]] = {
-    "cpu": {"seeds": [0, 1], "steps": 6, "prompts_per_step": 4, "group_size": 8,
+    "cpu": {"seeds": [0, 1], "steps": 5, "prompts_per_step": 4, "group_size": 8,
             "max_new_tokens": 128, "learning_rate": 2e-5, "problems": 16, "n": 8,
-            "engine": "hf"},
+            "engine": "hf", "micro_batch": 8},
     "gpu": {"seeds": [0, 1, 2], "steps": 100, "prompts_per_step": 32, "group_size": 8,
             "max_new_tokens": 384, "learning_rate": 2e-6, "problems": 200, "n": 16,
-            "engine": "vllm"},
+            "engine": "vllm", "micro_batch": 32},
 }
 TRAINING_KEYS = ("charts/solve_rate", "charts/guided_fraction", "charts/guided_solve_rate",
                  "charts/hints_found", "time/step_s", "time/sample_s")
@@ -119,7 +119,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
             ("learning-rate", float, "learning rate of every run"),
             ("problems", int, "held-out problems evaluated"),
             ("n", int, "samples per held-out problem"),
-            ("engine", str, "rollout engine: hf or vllm")):
+            ("engine", str, "rollout engine: hf or vllm"),
+            ("micro-batch", int, "sequences per forward pass in the update (memory only)")):
         parser.add_argument(f"--{name}", type=kind, nargs="+" if name == "seeds" else None,
                             default=None, help=f"{text} (preset)")
     parser.add_argument("--output-dir", type=Path, default=Path("docs/real_model"))
@@ -184,6 +185,7 @@ def train(name: str, seed: int, task: Path, args: argparse.Namespace) -> Path:
             "--steps", str(args.steps), "--prompts-per-step", str(args.prompts_per_step),
             "--group-size", str(args.group_size), "--learning-rate", str(args.learning_rate),
             "--warmup-steps", "0", "--max-new-tokens", str(args.max_new_tokens),
+            "--micro-batch", str(args.micro_batch),
             "--temperature", str(args.temperature), "--engine", args.engine,
             "--eval-problems", "0", "--checkpoint-interval", "0", "--sample-interval", "1",
             "--output-dir", str(out), "--no-progress", "--no-tensorboard"]

@@ -177,3 +177,36 @@ def test_changing_the_hint_changes_the_denominator_never_the_numerator(model):
     torch.testing.assert_close(numerators[0], numerators[1], atol=0, rtol=0)
     assert not torch.allclose(denominators[0], denominators[1], atol=1e-4)
     assert losses[0] != pytest.approx(losses[1])
+
+
+class _NoLogitsToKeep(torch.nn.Module):
+    """A causal LM whose forward has no ``logits_to_keep`` (as a custom wrapper may not)."""
+
+    def __init__(self, inner: Qwen2ForCausalLM) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, input_ids, attention_mask, position_ids):
+        return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                          position_ids=position_ids)
+
+
+def test_output_layer_runs_on_completion_columns_only(model):
+    prompts, completions = [[5, 6, 7, 8, 9, 10], [11, 12, 13]], [[14, 15], [16, 17, 18, 19]]
+    widths = []
+    hook = model.lm_head.register_forward_hook(lambda m, i, out: widths.append(out.shape[1]))
+    try:
+        _, logp, entropy = _score(model, prompts, completions, with_entropy=True)
+    finally:
+        hook.remove()
+    # rows are 8 and 7 tokens, padded to 8; the first completion column is 3, so the logits of
+    # columns 2..7 are needed (6), not all 8
+    assert widths == [6]
+    _, plain, plain_entropy = _score(_NoLogitsToKeep(model), prompts, completions,
+                                     with_entropy=True)
+    torch.testing.assert_close(logp, plain)
+    torch.testing.assert_close(entropy, plain_entropy)
+    for row, (prompt, completion) in enumerate(zip(prompts, completions, strict=True)):
+        expected = manual_logprobs(model, prompt, completion)
+        got = logp[row, len(prompt):len(prompt) + len(completion)].tolist()
+        assert got == pytest.approx(expected, abs=1e-5)
