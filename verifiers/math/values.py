@@ -46,10 +46,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Scalar:
-    """A number or expression; ``number`` keeps how a plain number was written."""
+    """A number or expression; ``number`` keeps how a plain number was written.
+
+    ``approx``: the text said the value is approximate (``\\approx 17.10``).
+    """
 
     expr: sympy.Expr
     number: Number | None = None
+    approx: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,39 +117,149 @@ _PLAIN_NAMES = re.compile(r"\b(?:pi|sqrt|exp|log|ln|sin|cos|tan|oo)\b|\*\*")
 _WORDS = re.compile(r"^[A-Za-z][A-Za-z\s'-]*$")
 
 
-def readings(answer: str) -> list[Value]:
-    """Every plausible reading of ``answer`` (the first is the primary one)."""
+def readings(answer: str, *, gold: bool = False) -> list[Value]:
+    r"""Every plausible reading of ``answer`` (the first is the primary one).
+
+    ``gold``: the text is a gold answer, read more leniently: a bare number also reads a gold
+    with a unit (the question fixes the unit) and a sentence is read for its one piece of math.
+
+    >>> [type(v).__name__ for v in readings("81 + c")]
+    ['Scalar']
+    >>> [type(v).__name__ for v in readings("576\\pi\\;m^{2}", gold=True)]
+    ['Quantity', 'Scalar', 'Scalar']
+    """
+    approx = bool(_APPROX_MARK.match(answer))
     text = normalize(answer)
+    if gold:
+        text = _math_of_sentence(text)
     if not text:
         return []
+    clock = _CLOCK.match(unwrap_text(text).strip())
+    if clock:  # "5am", "5\text{ a.m.}", "5:00 AM"
+        return [Text(f"{int(clock.group(1))}:{clock.group(2) or '00'}{clock.group(3).lower()}m")]
     found: list[Value] = []
-    quantity = _quantity(text)
-    if quantity is not None:  # "10 cm": the quantity first, then the bare number
-        found.append(quantity[0])
-        text = quantity[1]
+    unit = _strip_unit(text)
+    if unit is not None and unit[1] is not None:
+        found.append(unit[1])
     for variant in _variants(text):
         value = read_value(variant)
         if value is not None:
             found.append(value)
+    if unit is not None and (gold or unit[2]):  # "10 cm": the bare number too
+        value = read_value(unit[0])
+        if value is not None:
+            found.append(value)
+    found.extend(_text_readings(text))
+    return [_approximate(v) for v in found] if approx else found
+
+
+_APPROX_MARK = re.compile(r"^\s*\$*\s*(?:\\approx|≈)")
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*([apAP])\.?\s*[mM]\.?$")
+_INLINE_MATH = re.compile(r"\$([^$]{1,500})\$")
+_SENTENCE_WORDS = re.compile(r"^[A-Za-z][A-Za-z\s,.:;'-]*$")
+
+
+def _approximate(value: Value) -> Value:
+    """A scalar marked as approximate (the text said "≈")."""
+    return Scalar(value.expr, value.number, True) if isinstance(value, Scalar) else value
+
+
+def _math_of_sentence(text: str) -> str:
+    r"""The one piece of math in a sentence-style gold, else the text itself.
+
+    >>> _math_of_sentence("The function is increasing on $(0, \\infty)$")
+    '(0, \\infty)'
+    """
+    pieces = _INLINE_MATH.findall(text)
+    if len(pieces) != 1:
+        return text
+    words = _INLINE_MATH.sub(" ", text).strip()
+    return normalize(pieces[0]) if _SENTENCE_WORDS.match(words or "x") else text
+
+
+def _text_readings(text: str) -> list[Value]:
+    """Readings as words: a choice letter, or the words themselves."""
     letter = _LETTER.match(unwrap_text(text).strip())
     if letter:
-        found.append(Text(letter.group(1).lower()))
-    elif _WORDS.match(text_form(text) or "0"):
-        found.append(Text(text_form(text)))
-    return found
+        return [Text(letter.group(1).lower())]
+    if _WORDS.match(text_form(text) or "0"):
+        return [Text(text_form(text))]
+    return []
 
 
-def _quantity(text: str) -> tuple[Quantity, str] | None:
-    """``(quantity, number text)`` when ``text`` is a number with a non-angle unit."""
-    from verifiers.units import parse_quantity, split_unit
+# Units written bare that read as units, not as products of variables ("am" is no attometre).
+_BARE_UNITS = frozenset({"cm", "mm", "km", "kg", "mg", "ml", "mL", "ft", "yd", "mi", "hr",
+                         "hrs", "lb", "lbs", "oz", "kN", "kJ", "kW", "Hz", "eV", "Pa", "kPa",
+                         "mph", "min", "sec", "cm^2", "cm^3", "m^2", "m^3", "km/h", "m/s"})
+_UNIT_MACRO = re.compile(r"\\(?:text|mathrm|mbox|textrm|rm|unit)\b")
+_SLASH_NUMBER = re.compile(r"^([+-]?)\s*(\d+)\s*/\s*(\d+)(?=\s*\\?[a-zA-Z~])")
+_MAX_UNIT_SPLITS = 8
 
-    number, unit = split_unit(text)
-    if unit is None:
-        return None
+
+def _strip_unit(text: str) -> tuple[str, Quantity | None, bool] | None:
+    r"""``(value text, quantity, explicit)`` when ``text`` ends in a physical unit, else None.
+
+    ``explicit``: the unit is unmistakably one (``\text{cm}``, ``km``), not letters that may
+    be variables (``5 am``, ``\frac12 ab``), so a bare number answers it.
+
+    >>> _strip_unit("-6/25 \\mathrm{ m}/\\mathrm{s}")[::2]
+    ('-\\frac{6}{25}', True)
+    >>> _strip_unit("81 + c") is None
+    True
+    """
+    from verifiers.units import split_unit
+
+    number, unit = split_unit(_SLASH_NUMBER.sub(r"\1\\frac{\2}{\3}", text))
+    if unit is not None and _unit_like(unit):
+        quantity = _quantity(f"{number} {unit}")
+        if quantity is not None:
+            return number, quantity, _explicit(unit)
+    return _trailing_unit(text)
+
+
+def _unit_like(unit: str) -> bool:
+    """Whether the text after a number can be a unit: no operators or relations in it."""
+    return not re.search(r"[+=<>,]|^-|\\(?:pm|cdot\s*\d)", unit)
+
+
+def _explicit(unit: str) -> bool:
+    """Whether ``unit`` is unmistakably a unit (see :func:`_strip_unit`)."""
+    plain = unit.replace(" ", "").replace("{", "").replace("}", "")
+    return bool(_UNIT_MACRO.search(unit)) or plain in _BARE_UNITS or (
+        plain.isalpha() and len(plain) >= 3)
+
+
+def _trailing_unit(text: str) -> tuple[str, Quantity | None, bool] | None:
+    r"""A constant expression followed by a unit: ``576\pi m^{2}``, ``3\sqrt2\text{ cm}``."""
+    from verifiers.units import _parse_unit, unit_registry
+
+    cuts = [m.start() for m in re.finditer(r" |\\(?:text|mathrm|mbox)\b", text)]
+    for cut in cuts[:_MAX_UNIT_SPLITS]:
+        prefix, suffix = text[:cut].strip(), text[cut:].strip()
+        if not prefix or not _unit_like(suffix) or not re.search(r"\d|\\pi", prefix):
+            continue
+        unit = _parse_unit(suffix)
+        if unit is None or unit.dimensionless:
+            continue
+        value = read_value(prefix)
+        if not isinstance(value, Scalar) or value.expr.free_symbols:
+            continue
+        try:
+            magnitude = float(value.expr)
+        except (TypeError, ValueError):
+            continue
+        return prefix, Quantity(unit_registry().Quantity(magnitude, unit)), _explicit(suffix)
+    return None
+
+
+def _quantity(text: str) -> Quantity | None:
+    """The quantity ``text`` states when its unit is not an angle or a percentage."""
+    from verifiers.units import parse_quantity
+
     quantity = parse_quantity(text)
     if quantity is None or quantity.dimensionless:
         return None  # angles are dimensionless for pint: degrees are read in _variants
-    return Quantity(quantity), number
+    return Quantity(quantity)
 
 
 def _variants(text: str) -> list[str]:
