@@ -163,7 +163,8 @@ def _same_collection(a: Collection, g: Collection, tol: Tolerance) -> bool:
         if g.kind == "interval" and a.kind == "set" and g.interval is not None:
             return _same_sets(sympy.FiniteSet(*_exprs(a.items)), g.interval)
         return False
-    if g.kind == "tuple" and a.kind == "tuple":
+    if "tuple" in (a.kind, g.kind) and (a.kind == g.kind or (a.bare or g.bare)):
+        # tuples in order; a bare list "221, 8" also answers or states the pair (221, 8)
         return len(a.items) == len(g.items) and all(
             _same(x, y, tol) for x, y in zip(a.items, g.items, strict=True))
     if g.kind == "set" and a.kind == "set":

@@ -58,11 +58,16 @@ class Scalar:
 
 @dataclass(frozen=True)
 class Collection:
-    """Several values: ``kind`` is ``"set"``, ``"tuple"`` or ``"interval"`` (a sympy set)."""
+    """Several values: ``kind`` is ``"set"``, ``"tuple"`` or ``"interval"`` (a sympy set).
+
+    ``bare``: a set written as a plain list, without braces (``221, 8``; ``\\pm 2``); it
+    also matches a tuple with the same items in the same order.
+    """
 
     kind: str
     items: tuple[Any, ...] = ()
     interval: sympy.Set | None = None
+    bare: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,13 +102,20 @@ class Text:
 
 Value = Scalar | Collection | Equation | MatrixValue | Quantity | Text
 
-_EMPTY = re.compile(r"^(?:\\varnothing|\\emptyset|∅|\\o|\\O|\\\{\s*\\\}|\{\s*\}|\\set\{\s*\}|"
-                    r"\\text\{\s*\}|empty\s*set|no\s+solutions?|none)$", re.IGNORECASE)
+_EMPTY = re.compile(r"^(?:\\varnothing|\\emptyset|\\oslash|⊘|∅|\\o|\\O|\\\{\s*\\\}|\{\s*\}|"
+                    r"\\set\{\s*\}|\\text\{\s*\}|(?:the\s+)?empty\s*set|no\s+(?:real\s+)?solutions?|none|"
+                    r"there\s+is\s+no\s+solution)$", re.IGNORECASE)
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\infty|\\inf|oo|inf|infinity|∞)$", re.IGNORECASE)
 _DEGREE = re.compile(r"^(.*?)\s*(?:\^\s*\{?\\circ\}?|°|\\degree|\s+degrees?)$")
 _PERCENT = re.compile(r"^(.*?)\s*(?:\\%|%|\s+percent)$")
 _OR_AND = re.compile(r"\s*(?:\\text\{\s*(?:or|and)\s*\}|\\(?:lor|vee)|\bor\b|\band\b)\s*")
-_VAR_EQ = re.compile(r"^([a-zA-Z](?:_\{?\w+\}?)?|[a-zA-Z]\([a-zA-Z]\))\s*=\s*(.+)$")
+# "x = ...", "x_1 = ...", "f(x) = ...", "B^{-1} = ...", "A^{T} = ...", "f'(x) = ..."
+_VAR_EQ = re.compile(r"^([a-zA-Z](?:_\{?\w+\}?)?(?:\^\{?(?:-1|T|\\prime)\}?|')?(?:\([a-zA-Z]\))?)"
+                     r"\s*=\s*(.+)$")
+_SET_BUILDER = re.compile(r"^([a-zA-Z])\s*(?:\\mid|\||:|\\colon)\s*(.+)$")
+_REALS = re.compile(r"^[a-zA-Z]\s*\\in\s*(?:\\mathbb\s*\{?\s*R\s*\}?|\\R|ℝ)$")
+_PREFIXED_INTERVAL = re.compile(r"^[a-zA-Z]\s*(?=[(\[])")
+_RELATIONS = re.compile(r"\\leqslant|\\geqslant|\\leq?|\\geq?|<=|>=|<|>|≤|≥")
 _MATRIX = re.compile(r"^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}$", re.S)
 _PM = re.compile(r"\\pm|±")
 _PLAIN_TEXT_MATH = re.compile(r"^[0-9a-zA-Z_+\-*/^().,\s]*$")
@@ -177,8 +189,48 @@ def _math_of_sentence(text: str) -> str:
     return normalize(pieces[0]) if _SENTENCE_WORDS.match(words or "x") else text
 
 
+_QUADRANTS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4, "first": 1,
+              "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_QUADRANT = re.compile(r"^(?:the\s+)?(?:quadrant\s+(\w+)|(\w+)\s+quadrant)$")
+
+
+def _quadrant(words: str) -> Text | None:
+    """``Quadrant I``, ``first quadrant``, ``the 1st quadrant``: one spelling, ``quadrant 1``.
+
+    >>> _quadrant("first quadrant") == _quadrant("quadrant i")
+    True
+    """
+    m = _QUADRANT.match(words)
+    number = _QUADRANTS.get((m.group(1) or m.group(2)) if m else "")
+    return Text(f"quadrant {number}") if number else None
+
+
+def _order(text: str) -> Text | None:
+    """A chain of one-way inequalities in one spelling: ``b > a > c`` is ``c < a < b``.
+
+    >>> _order("b > a > c") == _order("c<a<b"), _order("a < b > c")
+    (True, None)
+    """
+    pieces = _RELATIONS.split(text)
+    ops = _RELATIONS.findall(text)
+    if len(ops) < 2 or any(not p.strip() for p in pieces):
+        return None
+    strict = {op in ("<", ">") for op in ops}
+    down = {op.lstrip("\\")[:1] in (">", "g", "≥") for op in ops}
+    if len(strict) != 1 or len(down) != 1:
+        return None  # mixed directions or strictness: no simple order
+    terms = [re.sub(r"\s+", "", p) for p in pieces]
+    if down.pop():
+        terms.reverse()
+    return Text(("<" if strict.pop() else "<=").join(terms))
+
+
 def _text_readings(text: str) -> list[Value]:
-    """Readings as words: a choice letter, or the words themselves."""
+    """Readings as words: a choice letter, a quadrant, an order, or the words themselves."""
+    order = _order(text)
+    quadrant = _quadrant(" ".join(unwrap_text(text).lower().split()))
+    if order or quadrant:
+        return [order or quadrant]
     letter = _LETTER.match(unwrap_text(text).strip())
     if letter:
         return [Text(letter.group(1).lower())]
@@ -301,10 +353,10 @@ def _read_special(text: str, depth: int) -> Value | None:
     m = _INFINITY.match(text)
     if m:
         return Scalar(-sympy.oo if m.group(1) == "-" else sympy.oo)
-    if _PM.search(text) and depth < 20:
+    if _PM.search(text) and depth < 20 and len(split_top_level(text)) == 1:
         plus, minus = _PM.sub("+", text, count=1), _PM.sub("-", text, count=1)
         items = tuple(v for v in (_read(plus, depth + 1), _read(minus, depth + 1)) if v)
-        return Collection("set", items) if len(items) == 2 else None
+        return Collection("set", items, bare=True) if len(items) == 2 else None
     return None
 
 
@@ -313,13 +365,21 @@ def _read_list(text: str, depth: int) -> Value | None:
         split_top_level(text))
     if len(parts) < 2:
         return None
+    assignments = [_VAR_EQ.match(p) for p in parts]
     items = tuple(_read(_VAR_EQ.sub(r"\2", p), depth + 1) for p in parts)
     if any(item is None for item in items):
         return None
     if all(isinstance(i, Collection) and i.interval is not None for i in items):
         # "x < -2 or x > 2": a union of the pieces
         return Collection("interval", (), sympy.Union(*(i.interval for i in items)))
-    return Collection("set", items)
+    names = [m.group(1) for m in assignments if m]
+    if len(names) == len(parts) and len(set(names)) == len(names):
+        # "x = -1, y = -2": one value per variable, ordered by name, is the pair (-1, -2)
+        return Collection("tuple", tuple(v for _, v in sorted(zip(names, items, strict=True),
+                                                              key=lambda p: p[0])))
+    flat = tuple(x for i in items for x in (i.items if isinstance(i, Collection) and i.bare
+                                            and i.kind == "set" else (i,)))
+    return Collection("set", flat, bare=True)  # "\pm 1, \pm 7" is the list 1, -1, 7, -7
 
 
 def _read_bracketed(text: str, depth: int) -> Value | None:
@@ -329,6 +389,9 @@ def _read_bracketed(text: str, depth: int) -> Value | None:
             return _read_union(text)
         return None
     left, inside, right = outer
+    builder = _SET_BUILDER.match(inside) if left == "{" else None
+    if builder:  # "\{x \mid -2 \le x < 1\}"
+        return _read_condition(builder.group(2), depth)
     parts = split_top_level(inside)
     if left == "{":
         items = tuple(_read(p, depth + 1) for p in parts)
@@ -389,10 +452,35 @@ def _read_matrix(text: str, depth: int) -> Value | None:
     return MatrixValue(tuple(rows)) if rows else None
 
 
+def _read_condition(condition: str, depth: int) -> Value | None:
+    r"""The set a set-builder condition describes (``x \in \mathbb{R}`` parts dropped).
+
+    >>> _read_condition("x \\in \\mathbb{R}, x > 3", 0).interval
+    Interval.open(3, oo)
+    """
+    parts = [p for p in split_top_level(_OR_AND.sub(" , ", condition)) if not _REALS.match(p)]
+    if len(parts) != 1:
+        return None
+    value = _read(parts[0], depth + 1)
+    return value if isinstance(value, Collection) else None
+
+
 def _read_relation(text: str, depth: int) -> Value | None:
     member = _MEMBER.match(text)
     if member:  # "x \in [0, 1]"
         return _read(member.group(1), depth + 1)
+    prefixed = _PREFIXED_INTERVAL.match(text)
+    if prefixed:  # "t(0, 4]": a stray variable name before an interval
+        value = _read(text[prefixed.end():], depth + 1)
+        if isinstance(value, Collection) and value.interval is not None and (
+                value.kind == "interval" or "\\infty" in text):
+            return value
+    if text.count("=") >= 2 and not _RELATIONS.search(text) and "\\neq" not in text:
+        sides = split_top_level(text, ("=",))  # "t = \frac{\ln 2}{0.1} = 10\ln 2": the last side
+        return _read(sides[-1], depth + 1) if len(sides) >= 3 else None
+    assignment = _VAR_EQ.match(text)
+    if assignment and text.count("=") == 1 and "\\begin" in assignment.group(2):
+        return _read(assignment.group(2), depth + 1)  # "B^{-1} = \begin{pmatrix}...\end{pmatrix}"
     if text.count("=") == 1 and _VARIABLES.match(text.split("=")[0].strip()):
         return _read(text.split("=")[1], depth + 1)  # "(x, y) = (1, 2)"
     if text.count("=") == 1 and not re.search(r"[<>]=|\\[lg]eq?|\\neq", text):
