@@ -121,11 +121,12 @@ _PM = re.compile(r"\\pm|±")
 _PLAIN_TEXT_MATH = re.compile(r"^[0-9a-zA-Z_+\-*/^().,\s]*$")
 _PLAIN_FUNCTIONS = frozenset({"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "pi", "e", "E",
                               "I", "oo", "factorial", "binomial", "abs", "asin", "acos",
-                              "atan", "sinh", "cosh", "tanh"})
+                              "atan", "sinh", "cosh", "tanh", "arcsin", "arccos", "arctan"})
+_LIBRARY_PREFIX = re.compile(r"\b(?:np|numpy|math|sympy|sp)\.(?=[a-z])")  # "np.arcsin(x)"
 _LETTER = re.compile(r"^\(?([A-Ja-j])\)?(?:$|[\s:.]|\\text)")
 _VARIABLES = re.compile(r"^\(\s*[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\)$")
 _MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in|∈)\s*(.+)$")
-_PLAIN_NAMES = re.compile(r"\b(?:pi|sqrt|exp|log|ln|sin|cos|tan|oo)\b|\*\*")
+_PLAIN_NAMES = re.compile(r"\b(?:pi|sqrt|exp|log|ln|sin|cos|tan|oo|arc(?:sin|cos|tan))\b|\*\*")
 _WORDS = re.compile(r"^[A-Za-z][A-Za-z\s'-]*$")
 
 
@@ -541,6 +542,7 @@ def to_sympy(text: str) -> Any:
     >>> to_sympy("sqrt(2)/2")
     sqrt(2)/2
     """
+    text = _LIBRARY_PREFIX.sub("", text)
     if _PLAIN_TEXT_MATH.match(text) and _PLAIN_NAMES.search(text):
         plain = _plain_to_sympy(text)
         if plain is not None:
@@ -588,7 +590,8 @@ def _plain_to_sympy(text: str) -> Any:
     names = set(re.findall(r"[A-Za-z_]\w*", text))
     if any(n not in _PLAIN_FUNCTIONS and len(n) > 1 for n in names) or "__" in text:
         return None
-    local = {"ln": sympy.log, "e": sympy.E}
+    local = {"ln": sympy.log, "e": sympy.E, "arcsin": sympy.asin, "arccos": sympy.acos,
+             "arctan": sympy.atan}
     transformations = (*standard_transformations, implicit_multiplication_application,
                        convert_xor)
     try:
