@@ -95,7 +95,9 @@ def equivalent(answer: str, gold: str, tolerance: Tolerance = Tolerance()) -> tu
     if isinstance(answer_values[0], Quantity) and isinstance(gold_values[0], Quantity):
         if _same_quantity(answer_values[0], gold_values[0], tolerance):
             return True, "equal to the gold answer after unit conversion"
-        return False, f"{normalize(answer)!r} is not the gold quantity"
+        if answer_values[0].quantity.units != gold_values[0].quantity.units:
+            return False, f"{normalize(answer)!r} is not the gold quantity"
+        # the same unit: the numbers decide, under the decimal policy (0.866 m for sqrt(3)/2 m)
     for g in gold_values:
         for a in answer_values:
             if _same(a, g, tolerance):

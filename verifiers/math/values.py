@@ -247,6 +247,7 @@ _BARE_UNITS = frozenset({"cm", "mm", "km", "kg", "mg", "ml", "mL", "ft", "yd", "
 _UNIT_MACRO = re.compile(r"\\(?:text|mathrm|mbox|textrm|rm|unit)\b")
 _SLASH_NUMBER = re.compile(r"^([+-]?)\s*(\d+)\s*/\s*(\d+)(?=\s*\\?[a-zA-Z~])")
 _MAX_UNIT_SPLITS = 8
+_MAX_UNIT_TEXT = 120  # a number with a unit is short: longer text is not split
 
 
 def _strip_unit(text: str) -> tuple[str, Quantity | None, bool] | None:
@@ -286,6 +287,8 @@ def _trailing_unit(text: str) -> tuple[str, Quantity | None, bool] | None:
     r"""A constant expression followed by a unit: ``576\pi m^{2}``, ``3\sqrt2\text{ cm}``."""
     from verifiers.units import _parse_unit, unit_registry
 
+    if len(text) > _MAX_UNIT_TEXT:
+        return None
     cuts = [m.start() for m in re.finditer(r" |\\(?:text|mathrm|mbox)\b", text)]
     for cut in cuts[:_MAX_UNIT_SPLITS]:
         prefix, suffix = text[:cut].strip(), text[cut:].strip()
@@ -466,19 +469,57 @@ def _read_condition(condition: str, depth: int) -> Value | None:
     return value if isinstance(value, Collection) else None
 
 
+_MAX_CHAIN = 6  # sides of a chained equality worth reading
+
+
+def _read_chain(sides: list[str], depth: int) -> Value | None:
+    r"""The last side of ``t = \frac{\ln 2}{0.1} = 10\ln 2``, if the sides after the first agree.
+
+    The check keeps "2 = 3 = 81" from answering 81.
+
+    >>> _read_chain(["t", "\\frac{\\ln 2}{0.1}", "10\\ln 2"], 0).expr
+    10*log(2)
+    >>> _read_chain(["2", "3", "81"], 0) is None
+    True
+    """
+    if not 3 <= len(sides) <= _MAX_CHAIN:
+        return None
+    values = [_read(side, depth + 1) for side in sides[1:]]
+    if not all(isinstance(v, Scalar) for v in values):
+        return None
+    first = values[0]
+    for other in values[1:]:
+        if not _agree(first.expr, other.expr):
+            return None
+    return values[-1]
+
+
+def _agree(x: Any, y: Any) -> bool:
+    """Whether two sides of a chained equality are equal (numerically, to 1e-9 relative)."""
+    try:
+        difference = sympy.expand(x - y)
+        if difference == 0:
+            return True
+        if difference.free_symbols:
+            return False
+        scale = max(abs(complex(sympy.N(x, 30))), 1.0)
+        return abs(complex(sympy.N(difference, 30))) <= 1e-9 * scale
+    except Exception:  # noqa: BLE001 - sympy raises many kinds of errors here
+        return False
+
+
 def _read_relation(text: str, depth: int) -> Value | None:
     member = _MEMBER.match(text)
     if member:  # "x \in [0, 1]"
         return _read(member.group(1), depth + 1)
     prefixed = _PREFIXED_INTERVAL.match(text)
-    if prefixed:  # "t(0, 4]": a stray variable name before an interval
-        value = _read(text[prefixed.end():], depth + 1)
+    if prefixed and strip_outer(text[prefixed.end():]):  # "t(0, 4]": a stray name before it
+        value = _read_bracketed(text[prefixed.end():], depth + 1)
         if isinstance(value, Collection) and value.interval is not None and (
                 value.kind == "interval" or "\\infty" in text):
             return value
     if text.count("=") >= 2 and not _RELATIONS.search(text) and "\\neq" not in text:
-        sides = split_top_level(text, ("=",))  # "t = \frac{\ln 2}{0.1} = 10\ln 2": the last side
-        return _read(sides[-1], depth + 1) if len(sides) >= 3 else None
+        return _read_chain(split_top_level(text, ("=",)), depth)
     assignment = _VAR_EQ.match(text)
     if assignment and text.count("=") == 1 and "\\begin" in assignment.group(2):
         return _read(assignment.group(2), depth + 1)  # "B^{-1} = \begin{pmatrix}...\end{pmatrix}"
