@@ -169,3 +169,13 @@ def test_new_readers_stay_fast_on_hostile_text(hostile: str) -> None:
     start = time.perf_counter()
     equivalent(hostile[:1000], "1")
     assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize(("answer", "gold", "expected"), [
+    ("(-\\infty, 0) \\cup (0, \\infty)", "\\{x \\mid x \\neq 0\\}", True),
+    ("(-\\infty, 1) \\cup (1, \\infty)", "\\{x \\mid x \\neq 0\\}", False),
+    ("\\frac{37}{4}", "\\frac{37}{4} m", True),  # a one-letter unit in a gold
+    ("\\frac{2}{3}", "\\frac{2}{3} \\frac{C}{S}", False),  # C/S: variables, not coulomb/siemens
+])
+def test_set_builder_exclusions_and_gold_units(answer: str, gold: str, expected: bool) -> None:
+    assert equivalent(answer, gold)[0] is expected

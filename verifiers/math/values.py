@@ -114,6 +114,7 @@ _VAR_EQ = re.compile(r"^([a-zA-Z](?:_\{?\w+\}?)?(?:\^\{?(?:-1|T|\\prime)\}?|')?(
                      r"\s*=\s*(.+)$")
 _SET_BUILDER = re.compile(r"^([a-zA-Z])\s*(?:\\mid|\||:|\\colon)\s*(.+)$")
 _REALS = re.compile(r"^[a-zA-Z]\s*\\in\s*(?:\\mathbb\s*\{?\s*R\s*\}?|\\R|ℝ)$")
+_NOT_EQUAL = re.compile(r"^[a-zA-Z]\s*(?:\\neq|\\ne|≠)\s*(.+)$")
 _PREFIXED_INTERVAL = re.compile(r"^[a-zA-Z]\s*(?=[(\[])")
 _RELATIONS = re.compile(r"\\leqslant|\\geqslant|\\leq?|\\geq?|<=|>=|<|>|≤|≥")
 _MATRIX = re.compile(r"^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}$", re.S)
@@ -158,7 +159,7 @@ def readings(answer: str, *, gold: bool = False) -> list[Value]:
         value = read_value(variant)
         if value is not None:
             found.append(value)
-    if unit is not None and (gold or unit[2]):  # "10 cm": the bare number too
+    if unit is not None and (unit[2] or (gold and unit[3])):  # "10 cm": the bare number too
         value = read_value(unit[0])
         if value is not None:
             found.append(value)
@@ -250,11 +251,13 @@ _MAX_UNIT_SPLITS = 8
 _MAX_UNIT_TEXT = 120  # a number with a unit is short: longer text is not split
 
 
-def _strip_unit(text: str) -> tuple[str, Quantity | None, bool] | None:
-    r"""``(value text, quantity, explicit)`` when ``text`` ends in a physical unit, else None.
+def _strip_unit(text: str) -> tuple[str, Quantity | None, bool, bool] | None:
+    r"""``(value text, quantity, explicit, gold_unit)`` when ``text`` ends in a unit, else None.
 
     ``explicit``: the unit is unmistakably one (``\text{cm}``, ``km``), not letters that may
-    be variables (``5 am``, ``\frac12 ab``), so a bare number answers it.
+    be variables (``5 am``, ``\frac12 ab``), so a bare number answers it. ``gold_unit``: in a
+    gold answer, a bare number answers it: explicit, or one letter (``\frac{37}{4} m``), but
+    not ``\frac{2}{3} \frac{C}{S}`` (a ratio of variables).
 
     >>> _strip_unit("-6/25 \\mathrm{ m}/\\mathrm{s}")[::2]
     ('-\\frac{6}{25}', True)
@@ -267,8 +270,13 @@ def _strip_unit(text: str) -> tuple[str, Quantity | None, bool] | None:
     if unit is not None and _unit_like(unit):
         quantity = _quantity(f"{number} {unit}")
         if quantity is not None:
-            return number, quantity, _explicit(unit)
+            return number, quantity, _explicit(unit), _gold_unit(unit)
     return _trailing_unit(text)
+
+
+def _gold_unit(unit: str) -> bool:
+    """Whether a gold's ``unit`` is one a bare number may answer (see :func:`_strip_unit`)."""
+    return _explicit(unit) or len(unit.strip()) == 1
 
 
 def _unit_like(unit: str) -> bool:
@@ -283,7 +291,7 @@ def _explicit(unit: str) -> bool:
         plain.isalpha() and len(plain) >= 3)
 
 
-def _trailing_unit(text: str) -> tuple[str, Quantity | None, bool] | None:
+def _trailing_unit(text: str) -> tuple[str, Quantity | None, bool, bool] | None:
     r"""A constant expression followed by a unit: ``576\pi m^{2}``, ``3\sqrt2\text{ cm}``."""
     from verifiers.units import _parse_unit, unit_registry
 
@@ -304,7 +312,8 @@ def _trailing_unit(text: str) -> tuple[str, Quantity | None, bool] | None:
             magnitude = float(value.expr)
         except (TypeError, ValueError):
             continue
-        return prefix, Quantity(unit_registry().Quantity(magnitude, unit)), _explicit(suffix)
+        return (prefix, Quantity(unit_registry().Quantity(magnitude, unit)), _explicit(suffix),
+                _gold_unit(suffix))
     return None
 
 
@@ -464,6 +473,13 @@ def _read_condition(condition: str, depth: int) -> Value | None:
     """
     parts = [p for p in split_top_level(_OR_AND.sub(" , ", condition)) if not _REALS.match(p)]
     if len(parts) != 1:
+        return None
+    excluded = _NOT_EQUAL.match(parts[0])
+    if excluded:  # "x \neq 0": the reals without one point
+        point = _read(excluded.group(1), depth + 1)
+        if isinstance(point, Scalar) and point.expr.is_real:
+            return Collection("interval", (), sympy.Interval.open(-sympy.oo, point.expr)
+                              | sympy.Interval.open(point.expr, sympy.oo))
         return None
     value = _read(parts[0], depth + 1)
     return value if isinstance(value, Collection) else None
