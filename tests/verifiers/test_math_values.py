@@ -179,3 +179,23 @@ def test_new_readers_stay_fast_on_hostile_text(hostile: str) -> None:
 ])
 def test_set_builder_exclusions_and_gold_units(answer: str, gold: str, expected: bool) -> None:
     assert equivalent(answer, gold)[0] is expected
+
+
+@pytest.mark.parametrize(("answer", "gold", "expected"), [
+    ("6.93", "t = 10\\ln 2 \\approx 6.93", True),
+    ("10\\ln 2", "t = 10\\ln 2 \\approx 6.93", True),
+    ("6.94", "t = 10\\ln 2 \\approx 6.93", False),
+    ("7 \\approx 81", "81", False),  # a wrong exact value, then "about the gold"
+    ("x \\approx 6.93", "10\\ln 2", True),
+    ("(-\\infty,-1)\\cup(2,\\infty)", "\\{x \\mid x<-1 \\text{ or } x>2\\}", True),
+    ("(1,3)", "\\{x \\mid x>1, x<3\\}", True),
+    ("(1,3]", "\\{x \\mid x>1, x<3\\}", False),
+    ("-1, 1", "x_1 = 1, x_2 = -1", True),  # two roots: a set
+    ("(-1, 1)", "x = 1, y = -1", False),  # two unknowns: a pair
+])
+def test_approximations_conditions_and_roots(answer: str, gold: str, expected: bool) -> None:
+    assert equivalent(answer, gold)[0] is expected
+
+
+def test_many_approx_signs_do_not_recurse() -> None:
+    assert not equivalent("1 \\approx " * 900 + "1", "2")[0]

@@ -148,6 +148,10 @@ def readings(answer: str, *, gold: bool = False) -> list[Value]:
         text = _math_of_sentence(text)
     if not text:
         return []
+    rounded = _APPROX_SPLIT.split(text, maxsplit=1)
+    if len(rounded) == 2 and rounded[0].strip() and len(_APPROX_SPLIT.findall(text)) == 1:
+        # "t = 10\ln 2 \approx 6.93"
+        return _approximated(rounded[0], rounded[1], gold)
     clock = _CLOCK.match(unwrap_text(text).strip())
     if clock:  # "5am", "5\text{ a.m.}", "5:00 AM"
         return [Text(f"{int(clock.group(1))}:{clock.group(2) or '00'}{clock.group(3).lower()}m")]
@@ -171,6 +175,28 @@ _APPROX_MARK = re.compile(r"^\s*\$*\s*(?:\\approx|≈)")
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*([apAP])\.?\s*[mM]\.?$")
 _INLINE_MATH = re.compile(r"\$([^$]{1,500})\$")
 _SENTENCE_WORDS = re.compile(r"^[A-Za-z][A-Za-z\s,.:;'-]*$")
+
+
+_APPROX_SPLIT = re.compile(r"\\approx|≈")
+
+
+def _approximated(exact: str, rounded: str, gold: bool) -> list[Value]:
+    r"""Readings of ``exact \approx rounded``: the exact side, and for a gold the rounded one.
+
+    An answer is its exact side (or, after a bare name, ``x \approx 6.93``, its rounded side):
+    a wrong exact value followed by "≈ the right number" must not pass.
+
+    >>> [str(v.expr) for v in _approximated("t = 10\\ln 2", "6.93", gold=True)]
+    ['10*log(2)', '693/100']
+    """
+    exact = split_top_level(exact, ("=",))[-1] if "=" in exact else exact
+    found = [] if _NAME.match(exact.strip()) else readings(exact, gold=gold)
+    if gold or not found:
+        found += [_approximate(v) for v in readings(rounded, gold=gold)]
+    return found
+
+
+_NAME = re.compile(r"^[a-zA-Z](?:_\{?\w+\}?)?$")
 
 
 def _approximate(value: Value) -> Value:
@@ -386,7 +412,9 @@ def _read_list(text: str, depth: int) -> Value | None:
         # "x < -2 or x > 2": a union of the pieces
         return Collection("interval", (), sympy.Union(*(i.interval for i in items)))
     names = [m.group(1) for m in assignments if m]
-    if len(names) == len(parts) and len(set(names)) == len(names):
+    bases = {re.split(r"[_^(']", name)[0] for name in names}
+    if len(names) == len(parts) and len(bases) == len(names):
+        # (x_1 = 1, x_2 = -1 are two roots, a set: only distinct letters make a tuple)
         # "x = -1, y = -2": one value per variable, ordered by name, is the pair (-1, -2)
         return Collection("tuple", tuple(v for _, v in sorted(zip(names, items, strict=True),
                                                               key=lambda p: p[0])))
@@ -472,7 +500,15 @@ def _read_condition(condition: str, depth: int) -> Value | None:
     Interval.open(3, oo)
     """
     parts = [p for p in split_top_level(_OR_AND.sub(" , ", condition)) if not _REALS.match(p)]
-    if len(parts) != 1:
+    if len(parts) > 1:  # "x < -1 or x > 2": a union; "x > 1, x < 3": an intersection
+        values = [_read_condition(p, depth + 1) for p in parts[:8]]
+        if len(parts) > 8 or not all(v is not None and v.interval is not None for v in values):
+            return None
+        sets = [v.interval for v in values if v is not None]
+        either = re.search(r"\bor\b|\\lor|\\vee", condition)
+        return Collection("interval", (), sympy.Union(*sets) if either else
+                          sympy.Intersection(*sets))
+    if not parts:
         return None
     excluded = _NOT_EQUAL.match(parts[0])
     if excluded:  # "x \neq 0": the reals without one point
