@@ -1,10 +1,18 @@
 """Deciding whether two final answers are the same mathematical object: :func:`equivalent`.
 
 Both answers are read into values (:mod:`verifiers.math.values`) and compared by kind:
-numbers exactly (a relative tolerance only when one side is a decimal approximation), sets
-without order, tuples in order, intervals as sets, equations up to a non-zero factor, matrices
-entry by entry, expressions by sympy and then by evaluation at random points, words without
-case or spacing. An answer with several distinct values where the gold has one is a hedge.
+numbers exactly (decimals by the policy below), sets without order, tuples in order (a bare
+list such as ``221, 8`` also matches the pair ``(221, 8)``, in order), intervals as sets,
+equations up to a non-zero factor, matrices entry by entry, expressions by sympy and then by
+evaluation at random points (so a free symbol the gold lacks, ``81 + c`` against ``81``, never
+passes; one arbitrary constant may be renamed, ``+K`` for ``+C``), quantities by pint after unit
+conversion, words without case or spacing. An answer with several distinct values where the
+gold has one is a hedge.
+
+Units: a bare number answers a gold with a unit (the question fixes the unit: ``-0.24`` for
+``-6/25 m/s``); a number with an explicit unit (``\\text{cm}``, ``km``) answers a bare gold; a
+number followed by letters that may be variables (``81 c``, ``\\frac12 ab``) is read as the
+product, never as the bare number.
 
 Decimal policy (one rule, both for numbers and for expressions that evaluate to numbers):
 
