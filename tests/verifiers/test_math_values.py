@@ -199,3 +199,17 @@ def test_approximations_conditions_and_roots(answer: str, gold: str, expected: b
 
 def test_many_approx_signs_do_not_recurse() -> None:
     assert not equivalent("1 \\approx " * 900 + "1", "2")[0]
+
+
+@pytest.mark.parametrize(("answer", "gold", "expected"), [
+    ("12.5 \\text{ dollars}", "12.5", True),
+    ("12 \\text{ dollars}", "12.5", False),
+    ("1800\\text{ mm}^2", "18 \\mathrm{~cm}^{2}", True),
+    ("18", "18 \\mathrm{~cm}^{2}", True),
+    ("19", "18 \\mathrm{~cm}^{2}", False),
+    ("6\\text{ m}", "6 \\text{ cm}", False),
+    ("3x^2+4y^2=12", "\\frac{x^{2}}{4}+\\frac{y^{2}}{3}=1", True),
+    ("y=\\frac{\\sqrt3}{3}x", "y=\\pm\\frac{\\sqrt{3}}{3}x", False),
+])
+def test_currencies_units_and_equations(answer: str, gold: str, expected: bool) -> None:
+    assert equivalent(answer, gold)[0] is expected
