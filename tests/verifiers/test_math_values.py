@@ -213,3 +213,14 @@ def test_many_approx_signs_do_not_recurse() -> None:
 ])
 def test_currencies_units_and_equations(answer: str, gold: str, expected: bool) -> None:
     assert equivalent(answer, gold)[0] is expected
+
+
+@pytest.mark.parametrize(("answer", "gold", "expected"), [
+    ("(0,\\infty)", "The function is increasing on (0, \\infty)", True),
+    ("(1,\\infty)", "The function is increasing on (0, \\infty)", False),
+    ("5", "The minimum value is 5", True),
+    ("6", "The minimum value is 5", False),
+    ("5", "it is not 5", False),
+])
+def test_sentence_golds_without_dollars(answer: str, gold: str, expected: bool) -> None:
+    assert equivalent(answer, gold)[0] is expected

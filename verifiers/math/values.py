@@ -170,8 +170,16 @@ def readings(answer: str, *, gold: bool = False) -> list[Value]:
         value = read_value(unit[0])
         if value is not None:
             found.append(value)
+    tail = _SENTENCE_TAIL.match(text) if gold and len(text) <= _MAX_SENTENCE else None
+    if tail:  # "The function is increasing on (0, \infty)": the math at the end
+        found[:0] = readings(tail.group(1), gold=True)
     found.extend(_text_readings(text))
     return [_approximate(v) for v in found] if approx else found
+
+
+_SENTENCE_TAIL = re.compile(
+    r"^[A-Za-z]{2,}\s[A-Za-z ,']*?\b(?:is|are|on|equals|be|at)\s+(?![a-z]+(?:\s|$))(.+)$")
+_MAX_SENTENCE = 300
 
 
 _APPROX_MARK = re.compile(r"^\s*\$*\s*(?:\\approx|≈)")
