@@ -156,9 +156,10 @@ def readings(answer: str, *, gold: bool = False) -> list[Value]:
     if clock:  # "5am", "5\text{ a.m.}", "5:00 AM"
         return [Text(f"{int(clock.group(1))}:{clock.group(2) or '00'}{clock.group(3).lower()}m")]
     found: list[Value] = []
-    money = _MONEY.match(unwrap_text(text).strip())
-    if money:  # "12.5 dollars": a currency pint does not know; the number answers
-        text = money.group(1)
+    plain = unwrap_text(text).strip()
+    money = _MONEY.search(plain)
+    if money and re.search(r"\d", plain[:money.start()]):
+        text = plain[:money.start()]  # "12.5 dollars": a currency pint does not know
     unit = _strip_unit(text)
     if unit is not None and unit[1] is not None:
         found.append(unit[1])
@@ -188,7 +189,7 @@ _INLINE_MATH = re.compile(r"\$([^$]{1,500})\$")
 _SENTENCE_WORDS = re.compile(r"^[A-Za-z][A-Za-z\s,.:;'-]*$")
 
 
-_MONEY = re.compile(r"^(.*?\d.*?)\s*(?:dollars?|yuan|euros?|rmb|usd)$", re.IGNORECASE)
+_MONEY = re.compile(r"\s*\b(?:dollars?|yuan|euros?|rmb|usd)$", re.IGNORECASE)
 _APPROX_SPLIT = re.compile(r"\\approx|≈")
 
 
