@@ -224,3 +224,12 @@ def test_currencies_units_and_equations(answer: str, gold: str, expected: bool) 
 ])
 def test_sentence_golds_without_dollars(answer: str, gold: str, expected: bool) -> None:
     assert equivalent(answer, gold)[0] is expected
+
+
+@pytest.mark.parametrize(("answer", "gold", "expected"), [
+    ("\\ln|x| + K", "\\ln|x| + C", True),
+    ("x^2 + C", "x^2 + C_1", True),
+    ("cx", "kx", False),  # k is a given parameter here, not a constant of integration
+])
+def test_only_a_gold_c_is_an_arbitrary_constant(answer: str, gold: str, expected: bool) -> None:
+    assert equivalent(answer, gold)[0] is expected

@@ -266,8 +266,10 @@ def _decimal(value: Scalar) -> bool:
     return value.number is not None and value.number.approximate
 
 
-# Names of arbitrary constants: "+K" answers an antiderivative whose gold says "+C".
-_CONSTANTS = frozenset({"c", "k", "c_0", "c_1", "c_2", "k_1", "k_2"})
+# Arbitrary constants: "+K" answers an antiderivative whose gold says "+C". The gold's must be
+# a C (k is often a given parameter: a gold "kx" is not answered by "cx").
+_GOLD_CONSTANTS = frozenset({"c", "c_0", "c_1", "c_2"})
+_CONSTANTS = frozenset({*_GOLD_CONSTANTS, "k", "k_0", "k_1", "k_2"})
 
 
 def _rename_constant(a: Scalar, g: Scalar) -> Scalar:
@@ -282,7 +284,7 @@ def _rename_constant(a: Scalar, g: Scalar) -> Scalar:
     if len(extra) != 1 or len(missing) != 1:
         return a
     (old,), (new,) = extra, missing
-    if str(old) not in _CONSTANTS or str(new) not in _CONSTANTS:
+    if str(old) not in _CONSTANTS or str(new) not in _GOLD_CONSTANTS:
         return a
     return Scalar(a.expr.xreplace({old: new}), a.number)
 
