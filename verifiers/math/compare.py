@@ -1,10 +1,35 @@
 """Deciding whether two final answers are the same mathematical object: :func:`equivalent`.
 
 Both answers are read into values (:mod:`verifiers.math.values`) and compared by kind:
-numbers exactly (a relative tolerance only when one side is a decimal approximation), sets
-without order, tuples in order, intervals as sets, equations up to a non-zero factor, matrices
-entry by entry, expressions by sympy and then by evaluation at random points, words without
-case or spacing. An answer with several distinct values where the gold has one is a hedge.
+numbers exactly (decimals by the policy below), sets without order, tuples in order (a bare
+list such as ``221, 8`` also matches the pair ``(221, 8)``, in order), intervals as sets,
+equations up to a non-zero factor, matrices entry by entry, expressions by sympy and then by
+evaluation at random points (so a free symbol the gold lacks, ``81 + c`` against ``81``, never
+passes; one arbitrary constant may be renamed, ``+K`` for ``+C``), quantities by pint after unit
+conversion, words without case or spacing. An answer with several distinct values where the
+gold has one is a hedge.
+
+Units: a bare number answers a gold with a unit (the question fixes the unit: ``-0.24`` for
+``-6/25 m/s``); a number with an explicit unit (``\\text{cm}``, ``km``) answers a bare gold; a
+number followed by letters that may be variables (``81 c``, ``\\frac12 ab``) is read as the
+product, never as the bare number.
+
+Decimal policy (one rule, both for numbers and for expressions that evaluate to numbers):
+
+* Two exact values must be equal; a terminating-decimal gold (``0.375``, or ``3/8``, whose
+  decimal expansion ends) needs exactly that value: ``0.38`` and ``0.37`` fail.
+* A decimal answer to an exact gold that does not terminate (``\\sqrt{3}/2``, ``1/3``,
+  ``10\\ln 2``) passes only if it equals the gold rounded to the number of decimal places the
+  answer gives, and shows at least N significant figures, N = ``Tolerance.rounding_digits``
+  = 3: ``0.866`` and ``0.8660`` pass, ``0.8661`` (wrong last digit) and ``0.87`` (2 figures)
+  fail. N = 3 is the usual "three significant figures" convention of textbooks and
+  olympiad/Gaokao answer keys; with fewer, one guess in ten or a hundred would pass.
+* A decimal gold is taken as exact (``0.3`` is not answered by ``0.(3)`` or ``1/3``), unless
+  it is marked approximate (``\\approx 17.10``): then an exact answer or a decimal with at
+  least as many places that rounds to it also passes (``17.098``).
+* No relative tolerance beyond that: ``Tolerance.rel_tol`` (``MathVerifier(rel_tol=...)``) is an
+  explicit opt-in loosening, 0 by default. Quantities with units are compared by pint after
+  conversion, equal to 1e-9 (float noise), unless ``rel_tol`` is set higher.
 
 This runs inside a :class:`~verifiers.deadline.DeadlineWorker`, which enforces the deadline, so
 nothing here needs a timeout of its own (math-verify's ``signal.alarm`` fails off the main thread).
@@ -35,8 +60,8 @@ from verifiers.math.values import (
 
 __all__ = ["DEFAULT_REL_TOL", "Tolerance", "equivalent"]
 
-#: Relative tolerance for decimal approximations of exact answers.
-DEFAULT_REL_TOL = 1e-4
+#: Extra relative tolerance for decimals; 0 = off: only the rounding rule applies (see above).
+DEFAULT_REL_TOL = 0.0
 _NUMERIC_POINTS = 5
 
 
@@ -45,10 +70,11 @@ class Tolerance:
     """How close a decimal approximation must be.
 
     Attributes:
-        rel_tol: Accept a decimal within this relative distance of an irrational value.
-        rounding_digits: Also accept a decimal with at least this many significant digits that
-            equals the other value rounded to the same number of decimal places
-            (``3.1416`` for pi). 0 turns the rule off.
+        rel_tol: Opt-in loosening: also accept a decimal within this relative distance of
+            the other value. 0 (the default) turns it off, leaving only the rounding rule.
+        rounding_digits: The N of the rounding rule: a decimal answer to a non-terminating
+            gold must show at least this many significant digits and equal the gold rounded
+            to its decimal places (``3.14`` for pi, not ``3.1``).
     """
 
     rel_tol: float = DEFAULT_REL_TOL
@@ -65,7 +91,7 @@ def equivalent(answer: str, gold: str, tolerance: Tolerance = Tolerance()) -> tu
     """
     if text_form(answer) == text_form(gold) and text_form(gold):
         return True, "same as the gold answer"
-    gold_values = _readings(gold)
+    gold_values = _readings(gold, True)
     if not gold_values:
         return False, f"the gold answer {gold!r} could not be read"
     answer_values = _readings(answer)
@@ -77,7 +103,9 @@ def equivalent(answer: str, gold: str, tolerance: Tolerance = Tolerance()) -> tu
     if isinstance(answer_values[0], Quantity) and isinstance(gold_values[0], Quantity):
         if _same_quantity(answer_values[0], gold_values[0], tolerance):
             return True, "equal to the gold answer after unit conversion"
-        return False, f"{normalize(answer)!r} is not the gold quantity"
+        if answer_values[0].quantity.units != gold_values[0].quantity.units:
+            return False, f"{normalize(answer)!r} is not the gold quantity"
+        # the same unit: the numbers decide, under the decimal policy (0.866 m for sqrt(3)/2 m)
     for g in gold_values:
         for a in answer_values:
             if _same(a, g, tolerance):
@@ -86,8 +114,8 @@ def equivalent(answer: str, gold: str, tolerance: Tolerance = Tolerance()) -> tu
 
 
 @lru_cache(maxsize=16384)
-def _readings(text: str) -> tuple[Value, ...]:
-    return tuple(readings(text))
+def _readings(text: str, gold: bool = False) -> tuple[Value, ...]:
+    return tuple(readings(text, gold=gold))
 
 
 def _hedge(answer: Value, gold: Value) -> str | None:
@@ -145,7 +173,8 @@ def _same_collection(a: Collection, g: Collection, tol: Tolerance) -> bool:
         if g.kind == "interval" and a.kind == "set" and g.interval is not None:
             return _same_sets(sympy.FiniteSet(*_exprs(a.items)), g.interval)
         return False
-    if g.kind == "tuple" and a.kind == "tuple":
+    if "tuple" in (a.kind, g.kind) and (a.kind == g.kind or (a.bare or g.bare)):
+        # tuples in order; a bare list "221, 8" also answers or states the pair (221, 8)
         return len(a.items) == len(g.items) and all(
             _same(x, y, tol) for x, y in zip(a.items, g.items, strict=True))
     if g.kind == "set" and a.kind == "set":
@@ -218,41 +247,101 @@ def _proportional(x: sympy.Expr, y: sympy.Expr) -> bool:
 
 
 def _same_scalar(a: Scalar, g: Scalar, tol: Tolerance) -> bool:
-    if a.number is not None and g.number is not None:
-        if a.number.value == g.number.value:
-            return True
-        if not (a.number.approximate or g.number.approximate):
-            return False
+    """Answer scalar ``a`` against gold scalar ``g`` under the decimal policy (module doc)."""
+    if a.number is not None and g.number is not None and a.number.value == g.number.value:
+        return True
     if a.expr == g.expr:
         return True
-    approx = (a.number is not None and a.number.approximate) or (
-        g.number is not None and g.number.approximate)
-    if approx:
+    if _decimal(a) or _decimal(g):
         return _close(a, g, tol)
-    return _zero(a.expr - g.expr)
+    if a.number is not None and g.number is not None:
+        return False  # two exact numbers that differ
+    # a symbol the gold lacks ("81 + c" against 81) leaves a non-zero difference, unless it
+    # cancels (sin^2 x + cos^2 x = 1)
+    return _zero(_rename_constant(a, g).expr - g.expr)
+
+
+def _decimal(value: Scalar) -> bool:
+    """Whether ``value`` was written as a decimal with a fractional part (maybe rounded)."""
+    return value.number is not None and value.number.approximate
+
+
+# Arbitrary constants: "+K" answers an antiderivative whose gold says "+C". The gold's must be
+# a C (k is often a given parameter: a gold "kx" is not answered by "cx").
+_GOLD_CONSTANTS = frozenset({"c", "c_0", "c_1", "c_2"})
+_CONSTANTS = frozenset({*_GOLD_CONSTANTS, "k", "k_0", "k_1", "k_2"})
+
+
+def _rename_constant(a: Scalar, g: Scalar) -> Scalar:
+    """``a`` with its one arbitrary constant renamed to the gold's one, when each has one.
+
+    >>> x, c, k = sympy.symbols("x c k")
+    >>> _rename_constant(Scalar(x + k), Scalar(x + c)).expr
+    c + x
+    """
+    extra = a.expr.free_symbols - g.expr.free_symbols
+    missing = g.expr.free_symbols - a.expr.free_symbols
+    if len(extra) != 1 or len(missing) != 1:
+        return a
+    (old,), (new,) = extra, missing
+    if str(old) not in _CONSTANTS or str(new) not in _GOLD_CONSTANTS:
+        return a
+    return Scalar(a.expr.xreplace({old: new}), a.number)
 
 
 def _close(a: Scalar, g: Scalar, tol: Tolerance) -> bool:
-    """A decimal approximation against the other value.
+    """A decimal against the other value, by the rounding rule of the module docstring.
 
-    Against a rational (``822.14`` vs ``822.15``, ``0.3333`` vs ``1/3``) only the rounding rule
-    applies, so distinct exact decimals never match; against an irrational value (pi, sqrt 2)
-    the relative tolerance applies too.
+    >>> third, root = Scalar(sympy.Rational(1, 3)), Scalar(sympy.sqrt(3) / 2)
+    >>> from verifiers.math.numbers import parse_number
+    >>> def dec(text): return Scalar(sympy.Rational(str(parse_number(text).value)),
+    ...                              parse_number(text))
+    >>> [_close(dec(t), root, Tolerance()) for t in ("0.866", "0.8660", "0.8661", "0.87")]
+    [True, True, False, False]
+    >>> _close(dec("0.333"), third, Tolerance()), _close(dec("0.38"), dec("0.375"), Tolerance())
+    (True, False)
     """
-    for approx, other in ((a, g), (g, a)):
-        n = approx.number
-        if n is not None and n.decimals and tol.rounding_digits and (
-                n.significant or 0) >= tol.rounding_digits:
-            target = _round(other.expr, n.decimals)
-            if target is not None and target == n.value:
-                return True
-    if a.expr.is_rational and g.expr.is_rational:
+    if _decimal(a) and tol.rounding_digits and _rounds_to(
+            g, a, tol.rounding_digits, exact_only=not g.approx):
+        return True  # the answer is the gold rounded to the answer's precision
+    if g.approx and _decimal(g) and (not _decimal(a) or a.number and g.number and (
+            (a.number.decimals or 0) >= (g.number.decimals or 0))) and _rounds_to(a, g, 0, False):
+        return True  # "≈ 17.10" gold: a more precise or exact answer that rounds to it
+    if tol.rel_tol > 0:  # opt-in loosening (MathVerifier(rel_tol=...)), off by default
+        try:
+            va, vg = complex(sympy.N(a.expr, 30)), complex(sympy.N(g.expr, 30))
+        except (TypeError, ValueError):
+            return False
+        return abs(va - vg) <= tol.rel_tol * abs(vg)
+    return False
+
+
+def _rounds_to(exact: Scalar, decimal: Scalar, min_digits: int, exact_only: bool) -> bool:
+    """Whether ``exact`` rounded to ``decimal``'s decimal places is ``decimal``.
+
+    ``exact_only``: only when ``exact`` is not itself a terminating decimal (a terminating
+    value must be given exactly). ``min_digits``: significant digits ``decimal`` must show.
+    """
+    n = decimal.number
+    if n is None or not n.decimals or (n.significant or 0) < max(min_digits, 1):
         return False
-    try:
-        va, vg = complex(sympy.N(a.expr, 30)), complex(sympy.N(g.expr, 30))
-    except (TypeError, ValueError):
+    if exact.expr.free_symbols:
         return False
-    return abs(va - vg) <= tol.rel_tol * abs(vg)
+    if exact_only and (_decimal(exact) or _terminates(exact.expr)):
+        return False
+    target = _round(exact.expr, n.decimals)
+    return target is not None and target == n.value
+
+
+def _terminates(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is a rational whose decimal expansion ends (3/8 = 0.375)."""
+    if not expr.is_Rational:
+        return False
+    q = int(expr.q)
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
 
 
 def _round(value: sympy.Expr, decimals: int) -> Fraction | None:

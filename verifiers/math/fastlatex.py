@@ -33,7 +33,7 @@ _WORD = re.compile(r"[a-zA-Z]{3,}")
 _GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
     "xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma "
-    "Upsilon Phi Psi Omega".split(" "))
+    "Upsilon Phi Psi Omega hbar ell".split(" "))
 _FUNCTIONS = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy.cot, "sec": sympy.sec,
     "csc": sympy.csc, "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan,
@@ -196,7 +196,7 @@ class _Parser:
         if self.peek() == "_":
             self.take()
             name += "_" + self.subscript()
-        if self.peek() == "(":
+        if self.peek() == "(" and len(name) == 1:  # \omega(v + 1/2) is a product
             raise Unsupported("f(x): a function or a product")  # let latex2sympy decide
         return sympy.Symbol(name.lower())
 

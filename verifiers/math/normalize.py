@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["normalize", "split_top_level", "strip_outer", "text_form", "unwrap_text"]
+__all__ = ["normalize", "split_top_level", "strip_approx", "strip_outer", "text_form",
+           "unwrap_text"]
 
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\quad|\\qquad|~|\\displaystyle|\\textstyle")
 _KEYWORDS = re.compile(r"\\(?:text|mathrm|textbf)\s*\{\s*(or|and|percent|degrees?|infinity|"
@@ -15,7 +16,10 @@ _KEYWORDS = re.compile(r"\\(?:text|mathrm|textbf)\s*\{\s*(or|and|percent|degrees
 _SIZED = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?(?![a-zA-Z])")
 _TEXT_WRAPPERS = re.compile(
     r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
+# "1,234,567": groups of exactly three digits. Plain commas count only outside brackets
+# ("(2,251,252)" is a triple); "{,}" is TeX's thousands separator everywhere.
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})((?:(?:,|\{,\}|\\,)\d{3})+)(?![\d])")
+_APPROX = re.compile(r"^(?:\\approx|≈|\\sim|\\simeq|about|approximately)\s*", re.IGNORECASE)
 _DFRAC = re.compile(r"\\[dt]frac")
 _TRAILING = re.compile(r"[\s.。]+$")
 _MARKDOWN = re.compile(r"^\*\*(.*)\*\*$|^__(.*)__$", re.DOTALL)
@@ -39,10 +43,41 @@ def unwrap_text(text: str) -> str:
 
 
 def _join_thousands(text: str) -> str:
+    r"""Digit groups joined where a comma is a thousands separator.
+
+    >>> _join_thousands("1,234 and (2,251,252) and (1{,}000, 2)")
+    '1234 and (2,251,252) and (1000, 2)'
+    """
+    depths = _depths(text)
+
     def join(m: re.Match[str]) -> str:
+        if depths[m.start()] and "{,}" not in m.group(2):
+            return m.group()  # inside brackets a plain comma separates items
         return m.group(1) + re.sub(r"\D", "", m.group(2))
 
     return _THOUSANDS.sub(join, text)
+
+
+def _depths(text: str) -> list[int]:
+    """The bracket depth at each position of ``text`` (one linear pass)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in ")]}":
+            depth = max(depth - 1, 0)
+        out.append(depth)
+        if ch in "([{":
+            depth += 1
+    return out
+
+
+def strip_approx(text: str) -> tuple[str, bool]:
+    r"""``(text without a leading "≈", whether there was one)``.
+
+    >>> strip_approx("\\approx 17.10")
+    ('17.10', True)
+    """
+    m = _APPROX.match(text)
+    return (text[m.end():], True) if m and m.end() < len(text) else (text, False)
 
 
 def normalize(answer: str) -> str:
@@ -63,6 +98,7 @@ def normalize(answer: str) -> str:
         text = (markdown.group(1) or markdown.group(2)).strip()
     text = _TRAILING.sub("", _strip_math_delimiters(_TRAILING.sub("", text)))
     text = _LEADING_WORDS.sub("", text)
+    text = strip_approx(text)[0]
     text = _SIZED.sub("", text)
     text = _KEYWORDS.sub(r" \1 ", text)
     text = _DFRAC.sub("\\\\frac", text)

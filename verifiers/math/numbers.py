@@ -24,7 +24,9 @@ _SCIENTIFIC = re.compile(
 _FRACTION = re.compile(r"^([+-]?)\s*\\frac\s*\{\s*([+-]?\d+)\s*\}\s*\{\s*([+-]?\d+)\s*\}$")
 _FRACTION_SHORT = re.compile(r"^([+-]?)\s*\\frac\s*(\d)\s*(\d)$")
 _SLASH = re.compile(r"^([+-]?)\s*(\d+)\s*/\s*(\d+)$")
-_MIXED = re.compile(r"^([+-]?)\s*(\d+)\s*\\frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}$")
+# A mixed number is an integer directly followed by a fraction: 2\frac{5}{8}, 2\frac58
+_MIXED = re.compile(
+    r"^([+-]?)\s*(\d+)\s*\\frac\s*(?:\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}|(\d)\s*(\d))$")
 _REPEATING = re.compile(
     r"^([+-]?)\s*(\d*)\.(\d*)(?:\\overline\s*\{\s*(\d+)\s*\}|\\dot\s*\{?\s*(\d)\s*\}?|\((\d+)\))$")
 
@@ -95,6 +97,8 @@ def parse_number(text: str) -> Number | None:
     Fraction(-3, 4)
     >>> parse_number("0.\\overline{3}").value
     Fraction(1, 3)
+    >>> parse_number("2\\frac58").value, parse_number("2\\cdot\\frac58") is None
+    (Fraction(21, 8), True)
     >>> parse_number("0.250").decimals, parse_number("x") is None
     (3, True)
     """
@@ -113,7 +117,8 @@ def parse_number(text: str) -> Number | None:
             return _ratio(*m.groups())
     m = _MIXED.match(text)
     if m:
-        sign, whole, numerator, denominator = m.groups()
+        sign, whole, *digits = m.groups()
+        numerator, denominator = digits[:2] if digits[0] is not None else digits[2:]
         part = _ratio("", numerator, denominator)
         if part is None:
             return None
