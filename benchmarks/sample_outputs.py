@@ -1,7 +1,7 @@
 """Sample SmolLM2-135M-Instruct on Minerva-math problems, for the realistic mix of verify_math.py.
 
 Run ``python benchmarks/sample_outputs.py`` (``--help`` for options); on 2 CPU cores the
-defaults (32 problems x 4 samples, 256 new tokens) take a few minutes. It uses guide-rl's own
+defaults (32 problems x 4 samples, 256 new tokens) take about 15 minutes. It uses guide-rl's own
 evaluation API: ``guide/Math-v0`` with the ``minerva`` dataset preset, ``load_model("smollm2")``
 and ``evaluate_model``, which logs every completion through ``SampleLog``.
 
