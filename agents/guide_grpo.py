@@ -489,8 +489,11 @@ def fit(run: Run, step: Callable[[Run], dict[str, float]]) -> dict[str, Any]:
     log = MetricsLogger(run.out, tensorboard=args.tensorboard, wandb=args.wandb,
                         config=asdict(args), resume=args.resume) if run.dist.is_main else None
     before = evaluate(run)
-    _say(run, f"held-out pass@1 before training: {before:.3f} "
-              f"({len(run.eval_prompts)} problems, greedy)")
+    if run.eval_prompts:
+        _say(run, f"held-out pass@1 before training: {before:.3f} "
+                  f"({len(run.eval_prompts)} problems, greedy)")
+    else:
+        _say(run, "held-out evaluation off (--eval-problems 0)")
     if log:
         log.log(run.step, {"eval/pass@1": before})
     bar = tqdm(total=args.steps, initial=run.step, desc=f"{args.algo}", unit="step",
@@ -538,8 +541,11 @@ def _finish(run: Run, before: float, after: float) -> dict[str, str]:
                  "metrics": str(run.out / "metrics.jsonl")}
         summary = {"pass@1_before": before, "pass@1_after": after, "steps": run.step, **paths}
         (run.out / "summary.json").write_text(json.dumps(summary, indent=1))
-        _say(run, f"\nheld-out pass@1: {before:.3f} before -> {after:.3f} after "
-                  f"{run.step} steps of {run.args.algo}")
+        if run.eval_prompts:
+            _say(run, f"\nheld-out pass@1: {before:.3f} before -> {after:.3f} after "
+                      f"{run.step} steps of {run.args.algo}")
+        else:
+            _say(run, f"\ntrained {run.step} steps of {run.args.algo}")
         for name, path in paths.items():
             _say(run, f"  {name:<10} {path}")
     run.client.close()

@@ -95,3 +95,10 @@ def test_resume_without_a_checkpoint_is_a_clear_error(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*SMALL, "--output-dir", str(tmp_path / "none"), "--resume"]) == 2
     assert "no checkpoint under" in capsys.readouterr().err
+
+
+def test_without_held_out_problems_it_says_evaluation_is_off(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(tmp_path / "run", "--steps", "1", "--eval-problems", "0")
+    out = capsys.readouterr().out
+    assert "held-out evaluation off" in out and "nan" not in out
