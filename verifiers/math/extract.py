@@ -93,8 +93,14 @@ def _outer_boxes(text: str) -> list[tuple[int, int, str]]:
     for span in spans:
         if not outer or span[1] > outer[-1][2]:
             outer.append(span)
-    return [(cmd, end + 1, strip_comments(_unwrap(text, (start, end), by_start)))
+    return [(cmd, end + 1, _content(_unwrap(text, (start, end), by_start)))
             for cmd, start, end in outer]
+
+
+def _content(box: str) -> str:
+    """A box's content without comments; "" when nothing but braces and spaces is left."""
+    box = strip_comments(box)
+    return box if box.strip("{}$ \t\n") else ""
 
 
 def boxed_answers(text: str) -> list[str]:
