@@ -27,6 +27,8 @@ from verifiers.math.extract import read_answer
     ("Clearly $n \\neq \\boxed{7}$.", "7"),
     ("The value $\\boxed{45}$ is wrong.", "45"),
     ("We get $\\boxed{27}$, which is impossible here.", "27"),
+    ("Trying $\\boxed{64}$: this is not the answer.", "64"),
+    ("$x = \\boxed{-2}$ does not work in the original equation.", "-2"),
     ("The answer is not $12$.", "12"),
 ])
 def test_a_rejected_answer_is_not_an_answer(response: str, gold: str) -> None:
@@ -51,6 +53,7 @@ def test_a_rejected_box_leaves_the_others() -> None:
     ("It is not a coincidence that the total is $\\boxed{18}$.", "18"),
     ("Since $x \\neq 0$, we divide and get $x = \\boxed{3}$.", "3"),
     ("The remaining value, $\\boxed{36}$, is not divisible by 5, as required.", "36"),
+    ("So $n = \\boxed{5}$, which is not divisible by 3.", "5"),
     ("I'm not sure, but I think the answer is $\\boxed{27}$.", "27"),
     ("There is no other case. The answer is $\\boxed{204}$.", "204"),
 ])

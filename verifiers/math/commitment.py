@@ -15,8 +15,8 @@ reward hack. The rules, each a linear scan over the text:
   ``\neq``, ...) rejects the box only when nothing but filler separates the two (spaces, math
   delimiters, "be", "equal to", "the answer", "definitely", ``x =``): "not hard to find:
   $\boxed{12}$" and "x cannot be 0, so $\boxed{5}$" keep their boxes, and "not only" is no cue.
-  A box followed by "is wrong", "is not", "is impossible", "can be ruled out", ... is
-  rejected too.
+  A box followed by "is wrong", "is not the answer", "is impossible", "can be ruled out",
+  "does not work", ... is rejected too ("$\boxed{5}$, which is not divisible by 3" is not).
 * **Self-correction** (:func:`retracted`): when the boxes disagree, the last box alone is the
   answer only if the text between the last differing box and it retracts what came before
   ("was wrong", "mistake", "error", "the correct answer is", "correcting", "actually",
@@ -129,12 +129,15 @@ _FILLER = re.compile(
     r"|definitely|certainly|exactly|simply|just|really|as|of)\b"
     r"|[A-Za-z](?:_\{?\w+\}?)?(?=\s*(?:=|\\in\b)))*",
     re.IGNORECASE)
+_NOT_ANSWER = (r"(?:the\s+(?:answer|solution)|correct|right|valid|possible|allowed"
+               r"|a\s+(?:valid\s+)?solution)")
 _AFTER = re.compile(
-    r"(?:\s|\$|\\\)|\\\])*(?:,?\s*(?:which|that|this)\s+)?"
-    r"(?:(?:is|was|would\s+be)\s+(?:not\b(?!\s+only)|wrong|incorrect|impossible|invalid"
-    r"|extraneous|ruled\s+out|excluded|rejected|eliminated)"
-    r"|isn't|wasn't|cannot\s+be|can't\s+be|does\s+not\s+work|doesn't\s+work|fails"
-    r"|(?:can|must|should)\s+be\s+(?:ruled\s+out|excluded|discarded|rejected|eliminated))\b",
+    r"(?:\s|\$|\\\)|\\\])*(?:[,:;]?\s*(?:which|that|this|it)\s+)?"
+    r"(?:(?:is|was|would\s+be)\s+(?:wrong|incorrect|impossible|invalid|extraneous|ruled\s+out"
+    rf"|excluded|rejected|eliminated|not\s+{_NOT_ANSWER})"
+    rf"|(?:isn't|wasn't|cannot\s+be|can't\s+be)\s+{_NOT_ANSWER}|does\s+not\s+work"
+    r"|doesn't\s+work|fails|(?:can|must|should)\s+be\s+(?:ruled\s+out|excluded|discarded"
+    r"|rejected|eliminated))\b",
     re.IGNORECASE)
 # Where a clause ends: the search for a cue never reaches across one.
 _CLAUSE_BREAK = re.compile(
