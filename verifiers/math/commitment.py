@@ -5,9 +5,10 @@ reward hack. The rules, each a linear scan over the text:
 
 * **Invisible content** (:func:`visible`, :func:`strip_comments`): what a reader cannot see is
   not an answer. ``\phantom{...}``, ``\hphantom{...}``, ``\vphantom{...}``, white text
-  (``\textcolor{white}{...}``, and ``\color{white}`` up to the end of its group) and
+  (``\textcolor{white}{...}``, and ``\color{white}`` up to the end of its group, or of the
+  text outside any group; white by name, RGB or HTML; other colours are visible) and
   ``\iffalse ... \fi`` are removed from the whole response; a ``%`` comment is removed inside an
-  answer (not in the prose, where ``%`` is a percent sign). Other colours are visible and kept.
+  answer (not in the prose, where ``%`` is a percent sign).
 * **Negation** (:func:`negated`): a box that its own clause rejects is not an answer. The
   clause is the text since the previous box or clause break (``. ; :``, a blank line, "but",
   "so", "hence", ...), at most :data:`WINDOW` characters. A cue (not, n't, cannot, never, rule
@@ -38,9 +39,12 @@ __all__ = ["WINDOW", "final_sentence", "negated", "retracted", "strip_comments",
 #: How far before a box (in characters) its clause is searched for a negation cue.
 WINDOW = 160
 
+# White, as xcolor spells it: by name, as RGB or as HTML.
+_WHITE = (r"(?:\[\s*\w+\s*\])?\s*\{\s*(?:white|1\s*,\s*1\s*,\s*1|255\s*,\s*255\s*,\s*255"
+          r"|#?f{6})\s*\}")
 _HIDERS = re.compile(
-    r"\\[hv]?phantom\s*\{|\\textcolor\s*\{\s*white\s*\}\s*\{|(\\color\s*\{\s*white\s*\})"
-    r"|(?<!\\)[{}]")
+    rf"\\[hv]?phantom\s*\{{|\\textcolor\s*{_WHITE}\s*\{{|(\\color\s*{_WHITE})|(?<!\\)[{{}}]",
+    re.IGNORECASE)
 _IFFALSE = re.compile(r"\\iffalse(?![a-zA-Z])")
 _FI = re.compile(r"\\fi(?![a-zA-Z])")
 
@@ -77,7 +81,7 @@ def visible(text: str) -> str:
     >>> visible("\\boxed{{\\color{white} 42}7} \\iffalse \\boxed{1} \\fi!")
     '\\boxed{{}7} !'
     """
-    if not any(cue in text for cue in ("phantom", "white", "\\iffalse")):
+    if not any(cue in text for cue in ("phantom", "color", "\\iffalse")):
         return text
     cuts = _iffalse_cuts(text)
     stack: list[list[int]] = []  # [start of what the group hides or -1, start of white text]
