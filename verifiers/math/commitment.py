@@ -27,7 +27,9 @@ reward hack. The rules, each a linear scan over the text:
 * **Final sentence** (:func:`final_sentence`): with no box and no final-answer line, the last
   sentence of the response is read when it opens with a concluding cue (Hence, Therefore,
   Thus, So, Consequently, In conclusion, This/which gives) and ends with "is <value>.",
-  "equals <value>.", "= <value>." or a math span ``$... = value$`` (a number or one math span).
+  "equals <value>.", "= <value>." or a math span ``$... = value$`` (a number or one math span),
+  and has no negation cue and nothing left open ("or", "maybe", "could", ...): "Hence the
+  count is 7 or it is 8." is no answer.
 """
 
 from __future__ import annotations
@@ -221,7 +223,7 @@ def final_sentence(text: str) -> str | None:
     if not pieces:
         return None
     last = pieces[-1].strip().lstrip("*#- ").strip()
-    if not _CONCLUDING.match(last) or _NEG_CUE.search(last):
+    if not _CONCLUDING.match(last) or _NEG_CUE.search(last) or _OPEN.search(last):
         return None
     found = _CLOSING.search(last)
     if found is None:
