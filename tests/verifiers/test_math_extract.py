@@ -181,6 +181,9 @@ def test_retracted_needs_a_cue_and_nothing_left_open() -> None:
 
 @pytest.mark.parametrize("response", [
     " not" * 200_000 + " \\boxed{42}",
+    ("not" + " " * 150 + "x \\boxed{1}") * 2_000,
+    ("rule out" + " $ \\( the" * 20 + " x \\boxed{1}") * 2_000,
+    ("\\boxed{1}" + " " * 150 + "is") * 2_000,
     "\\boxed{1} is not " * 40_000,
     "\\phantom{" * 100_000,
     "{\\color{white}" * 50_000 + "}" * 50_000 + "\\boxed{1}",

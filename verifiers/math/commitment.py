@@ -130,7 +130,7 @@ _NEG_CUE = re.compile(
     r"|\bother\s+than\b|\bexcept\b|\\neq?(?![a-zA-Z])|\\not\s*=|≠|\bimpossible\b)",
     re.IGNORECASE)
 _FILLER = re.compile(
-    r"(?:\s+|\$|\\\(|\\\[|\{|[:=]"
+    r"(?:\s|\$|\\\(|\\\[|\{|[:=]"
     r"|\b(?:be|is|equal|equals|to|the|a|an|answer|value|result|it|possibly|necessarily"
     r"|definitely|certainly|exactly|simply|just|really|as|of)\b"
     r"|[A-Za-z](?:_\{?\w+\}?)?(?=\s*(?:=|\\in\b)))*",
