@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verifiers import Status
 from verifiers.math import extract_answer, verify_answer
@@ -195,3 +197,19 @@ def test_hostile_reading_is_fast(response: str) -> None:
     started = time.perf_counter()
     read_answer(response)
     assert time.perf_counter() - started < 5.0
+
+
+_PIECES = st.lists(st.sampled_from([
+    "not ", " ", "  ", "$", "\\(", "x = ", "the ", "answer ", "\\boxed{1}", "\\boxed{2}", "is ",
+    "wrong", ", which ", "rule out ", "\\phantom{", "\\color{white}", "{", "}", "% c\n", "wait ",
+    "or ", "Hence ", " = 3", ".", "\n", "\\iffalse ", "\\fi ", "Final answer: ",
+]), max_size=80).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_PIECES)
+def test_token_soup_reads_fast(response: str) -> None:
+    started = time.perf_counter()
+    reading = read_answer(response)
+    assert reading.answer is None or isinstance(reading.answer, str)
+    assert time.perf_counter() - started < 1.0
