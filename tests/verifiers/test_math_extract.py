@@ -56,6 +56,7 @@ def test_a_rejected_box_leaves_the_others() -> None:
     ("Since $x \\neq 0$, we divide and get $x = \\boxed{3}$.", "3"),
     ("The remaining value, $\\boxed{36}$, is not divisible by 5, as required.", "36"),
     ("So $n = \\boxed{5}$, which is not divisible by 3.", "5"),
+    ("The excluded value is $\\boxed{3}$.", "3"),
     ("I'm not sure, but I think the answer is $\\boxed{27}$.", "27"),
     ("There is no other case. The answer is $\\boxed{204}$.", "204"),
 ])

@@ -131,7 +131,7 @@ _NEG_CUE = re.compile(
     re.IGNORECASE)
 _FILLER = re.compile(
     r"(?:\s|\$|\\\(|\\\[|\{|[:=]"
-    r"|\b(?:be|is|equal|equals|to|the|a|an|answer|value|result|it|possibly|necessarily"
+    r"|\b(?:be|equal|equals|to|the|a|an|answer|value|result|it|possibly|necessarily"
     r"|definitely|certainly|exactly|simply|just|really|as|of)\b"
     r"|[A-Za-z](?:_\{?\w+\}?)?(?=\s*(?:=|\\in\b)))*",
     re.IGNORECASE)
