@@ -8,7 +8,7 @@ from typing import Any
 
 from verifiers.base import DEFAULT_DEADLINE_S, TwoStage, too_long
 from verifiers.math.compare import DEFAULT_REL_TOL, Tolerance, equivalent
-from verifiers.math.extract import MAX_ANSWER_CHARS, extract_answer
+from verifiers.math.extract import MAX_ANSWER_CHARS, read_answer
 from verifiers.verdict import Status, Verdict
 
 __all__ = ["DEFAULT_DEADLINE_S", "MathVerifier", "verify_answer"]
@@ -52,10 +52,16 @@ class MathVerifier(TwoStage):
         self.bare_numbers = bare_numbers
 
     def extract(self, response: str, problem: Any) -> str | Verdict:
-        """The final answer outside any reasoning block (boxes, then a final-answer line)."""
-        extracted = extract_answer(response, bare_numbers=self.bare_numbers)
+        """The answer the response commits to (:func:`~verifiers.math.extract.extract_answer`).
+
+        Invisible content is not read, boxes their own sentence rejects are no answer, an
+        explicit correction replaces earlier boxes, and with no box and no final-answer line a
+        concluding last sentence ("Hence the maximum value is 8.") is read.
+        """
+        reading = read_answer(response, bare_numbers=self.bare_numbers)
+        extracted = reading.answer
         if extracted is None:
-            return Verdict.failed(Status.NO_ANSWER, "no \\boxed{} or final-answer line found")
+            return Verdict.failed(Status.NO_ANSWER, reading.reason)
         if not extracted:
             return Verdict.failed(Status.NO_ANSWER, "the final \\boxed{} is empty", extracted)
         return too_long(extracted, MAX_ANSWER_CHARS) or extracted
