@@ -194,10 +194,21 @@ def test_retracted_needs_a_cue_and_nothing_left_open() -> None:
     "\\boxed{1} wait actually " * 20_000 + "\\boxed{2}",
     "Hence " + "$" * 1_000_000,
 ])
-def test_hostile_reading_is_fast(response: str) -> None:
+def test_hostile_reading_returns_within_the_deadline(response: str) -> None:
+    _within_deadline(response)
+
+
+# A hang guard, not a speed claim (as in test_hostile_inputs.py): reading is linear, so a 2 MB
+# response is read in about a second; a backtracking rule would take minutes to forever.
+DEADLINE_S, SLACK_S = 2.0, 5.0
+
+
+def _within_deadline(response: str) -> None:
     started = time.perf_counter()
-    read_answer(response)
-    assert time.perf_counter() - started < 5.0
+    verdict = verify_answer(response, "1", deadline_s=DEADLINE_S)
+    elapsed = time.perf_counter() - started
+    assert verdict.status in set(Status), verdict
+    assert elapsed < DEADLINE_S + SLACK_S, f"took {elapsed:.2f} s"
 
 
 _PIECES = st.lists(st.sampled_from([
@@ -209,8 +220,7 @@ _PIECES = st.lists(st.sampled_from([
 
 @settings(max_examples=200, deadline=None)
 @given(_PIECES)
-def test_token_soup_reads_fast(response: str) -> None:
-    started = time.perf_counter()
+def test_token_soup_reads_within_the_deadline(response: str) -> None:
     reading = read_answer(response)
     assert reading.answer is None or isinstance(reading.answer, str)
-    assert time.perf_counter() - started < 1.0
+    _within_deadline(response)

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from verifiers.math import MathVerifier
+from verifiers import Status
+from verifiers.math import MathVerifier, verify_answer
 from verifiers.math.compare import Tolerance, equivalent
 from verifiers.math.normalize import normalize
 from verifiers.math.values import Collection, Quantity, Scalar, readings
@@ -165,10 +166,14 @@ def test_text_answers(answer: str, gold: str, expected: bool) -> None:
     "1=" * 3000 + "1",
     "1," * 5000 + "1",
 ])
-def test_new_readers_stay_fast_on_hostile_text(hostile: str) -> None:
-    start = time.perf_counter()
-    equivalent(hostile[:1000], "1")
-    assert time.perf_counter() - start < 5.0
+def test_new_readers_return_within_the_deadline(hostile: str) -> None:
+    # a hang guard, not a speed claim (as in test_hostile_inputs.py): the judge runs under the
+    # deadline, and the work before it (reading the box) is linear
+    deadline_s, slack_s = 2.0, 5.0
+    started = time.perf_counter()
+    verdict = verify_answer("\\boxed{" + hostile[:1000] + "}", "1", deadline_s=deadline_s)
+    assert time.perf_counter() - started < deadline_s + slack_s
+    assert verdict.status in set(Status), verdict
 
 
 @pytest.mark.parametrize(("answer", "gold", "expected"), [

@@ -137,8 +137,10 @@ _FILLER = re.compile(
     re.IGNORECASE)
 _NOT_ANSWER = (r"(?:the\s+(?:answer|solution)|correct|right|valid|possible|allowed"
                r"|a\s+(?:valid\s+)?solution)")
+# possessive (*+): the delimiters before the verdict are never given back, so a long run of
+# spaces after a box costs one pass instead of a retry at every split
 _AFTER = re.compile(
-    r"(?:\s|\$|\\\)|\\\])*(?:[,:;]?\s*(?:which|that|this|it)\s+)?"
+    r"(?:\s|\$|\\\)|\\\])*+(?:[,:;]?\s*+(?:which|that|this|it)\s+)?"
     r"(?:(?:is|was|would\s+be)\s+(?:wrong|incorrect|impossible|invalid|extraneous|ruled\s+out"
     rf"|excluded|rejected|eliminated|not\s+{_NOT_ANSWER})"
     rf"|(?:isn't|wasn't|cannot\s+be|can't\s+be)\s+{_NOT_ANSWER}|does\s+not\s+work"
