@@ -332,8 +332,9 @@ def _mean_std(values: Sequence[float], digits: int = 3) -> str:
     finite = [v for v in values if v == v]
     if not finite:
         return "-"
-    spread = statistics.stdev(finite) if len(finite) > 1 else 0.0
-    return f"{statistics.fmean(finite):.{digits}f} ± {spread:.{digits}f}"
+    if len(finite) == 1:  # one seed: no spread to show
+        return f"{finite[0]:.{digits}f}"
+    return f"{statistics.fmean(finite):.{digits}f} ± {statistics.stdev(finite):.{digits}f}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
