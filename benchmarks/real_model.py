@@ -52,6 +52,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -176,9 +177,33 @@ def env_kwargs(task: Path, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def train(name: str, seed: int, task: Path, args: argparse.Namespace) -> Path:
-    """Train one algorithm for one seed with ``agents.guide_grpo``; the run directory."""
+    """Train one algorithm for one seed with ``agents.guide_grpo``; the run directory.
+
+    A run that finished before with the same options (its ``benchmark_argv.json``) is reused, so
+    an interrupted benchmark starts again where it stopped.
+    """
     out = args.runs_dir / f"{name}-s{seed}"
-    argv = ["--model", args.model, "--algo", ALGORITHMS[name], "--seed", str(seed),
+    argv = learner_argv(name, seed, task, out, args)
+    recorded = out / "benchmark_argv.json"
+    if ((out / "summary.json").is_file() and recorded.is_file()
+            and json.loads(recorded.read_text()) == argv):
+        print(f"reusing {out} (finished with the same options)", flush=True)
+        return out
+    if out.exists():
+        shutil.rmtree(out)  # a run cut off or made with other options starts afresh
+    out.mkdir(parents=True)
+    recorded.write_text(json.dumps(argv))
+    started = time.perf_counter()
+    if guide_grpo.main(argv) != 0:
+        raise SystemExit(f"training {name} (seed {seed}) failed")
+    print(f"trained {name} seed {seed} in {time.perf_counter() - started:.0f} s", flush=True)
+    return out
+
+
+def learner_argv(name: str, seed: int, task: Path, out: Path,
+                 args: argparse.Namespace) -> list[str]:
+    """The ``agents.guide_grpo`` command line of one run."""
+    return ["--model", args.model, "--algo", ALGORITHMS[name], "--seed", str(seed),
             "--env", TASKS[args.task][1], "--env-kwargs", json.dumps(env_kwargs(task, args)),
             "--eval-split", str(args.eval_split),
             "--hint", f"solution-prefix:{args.hint_fraction}",
@@ -189,11 +214,6 @@ def train(name: str, seed: int, task: Path, args: argparse.Namespace) -> Path:
             "--temperature", str(args.temperature), "--engine", args.engine,
             "--eval-problems", "0", "--checkpoint-interval", "0", "--sample-interval", "1",
             "--output-dir", str(out), "--no-progress", "--no-tensorboard"]
-    started = time.perf_counter()
-    if guide_grpo.main(argv) != 0:
-        raise SystemExit(f"training {name} (seed {seed}) failed")
-    print(f"trained {name} seed {seed} in {time.perf_counter() - started:.0f} s", flush=True)
-    return out
 
 
 def training_stats(run: Path) -> dict[str, Any]:
@@ -217,7 +237,26 @@ def held_out(task: Path, args: argparse.Namespace) -> tuple[EnvClient, list[Prom
 
 def evaluate(label: str, spec: str, client: EnvClient, prompts: Sequence[Prompt],
              args: argparse.Namespace) -> dict[str, int]:
-    """Correct counts of ``n`` samples per problem of the model ``spec`` names."""
+    """Correct counts of ``n`` samples per problem of the model ``spec`` names.
+
+    Kept in ``<runs-dir>/eval/<label>.json`` with what they depend on, and reused from there.
+    """
+    key = {"model": spec, "problems": [p.problem_id for p in prompts], "n": args.n,
+           "temperature": args.temperature, "max_new_tokens": args.max_new_tokens,
+           "engine": args.engine}
+    cache = args.runs_dir / "eval" / f"{label.replace(', ', '-')}.json"
+    if cache.is_file() and json.loads(cache.read_text())["key"] == key:
+        counts: dict[str, int] = json.loads(cache.read_text())["counts"]
+        print(f"reusing the evaluation of {label} ({cache})", flush=True)
+        return counts
+    counts = _sample_counts(label, spec, client, prompts, args)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"key": key, "counts": counts}))
+    return counts
+
+
+def _sample_counts(label: str, spec: str, client: EnvClient, prompts: Sequence[Prompt],
+                   args: argparse.Namespace) -> dict[str, int]:
     model, tokenizer = load_model(spec, progress=False)
     started = time.perf_counter()
     counts = evaluate_model(model, tokenizer, client, prompts, n=args.n,
@@ -248,7 +287,8 @@ def summarise(results: dict[str, dict[str, int]], stats: dict[str, dict[str, Any
             f"{args.max_new_tokens} new tokens, temperature {args.temperature:g}, learning "
             f"rate {args.learning_rate:g}, seeds {args.seeds}, engine {args.engine}. "
             f"Held-out: {args.problems} problems x {args.n} samples (never trained on). "
-            f"Total {minutes:.0f} min.")
+            f"Training took {_training_minutes(stats):.0f} min in all; this invocation "
+            f"{minutes:.0f} min (reused runs and evaluations not counted).")
     lines = [head, "",
              "| model | " + " | ".join(f"held-out pass@{k}" for k in ks)
              + " | train solve rate | guided fraction | guided solve rate | s/step |",
@@ -262,25 +302,47 @@ def summarise(results: dict[str, dict[str, int]], stats: dict[str, dict[str, Any
     lines.append(f"| start, with hints ({hinted_count} problems) | "
                  + " | ".join(f"{passk('start+hint', k):.3f}" for k in ks) + " | | | | |")
     for name in args.algorithms:
-        labels = [f"{name}-s{seed}" for seed in args.seeds]
-        cells = [_mean_std([passk(lab, k) for lab in labels]) for k in ks]
-        train = [_mean_std([stats[lab]["means"][key] for lab in labels], digits=digits)
-                 for key, digits in (("charts/solve_rate", 3), ("charts/guided_fraction", 3),
-                                     ("charts/guided_solve_rate", 3), ("time/step_s", 1))]
-        lines.append(f"| {name} | " + " | ".join(cells + train) + " |")
+        labels = [f"{name}-s{seed}" for seed in args.seeds if f"{name}-s{seed}" in results]
+        if not labels:
+            continue
+        lines.append(f"| {name} ({len(labels)} seed{'s' * (len(labels) > 1)}) | "
+                     + _row(labels, results, stats, ks, args) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _row(labels: Sequence[str], results: dict[str, dict[str, int]],
+         stats: dict[str, dict[str, Any]], ks: Sequence[int], args: argparse.Namespace) -> str:
+    """One algorithm's cells: pass@k over seeds, then its training metrics over seeds."""
+
+    def passk(label: str, k: int) -> float:
+        return mean_pass_at_k(list(results[label].values()), args.n, k)
+
+    cells = [_mean_std([passk(lab, k) for lab in labels]) for k in ks]
+    train = [_mean_std([stats[lab]["means"][key] for lab in labels], digits=digits)
+             for key, digits in (("charts/solve_rate", 3), ("charts/guided_fraction", 3),
+                                 ("charts/guided_solve_rate", 3), ("time/step_s", 1))]
+    return " | ".join(cells + train)
+
+
+def _training_minutes(stats: dict[str, dict[str, Any]]) -> float:
+    return sum(r.get("time/step_s", 0.0) for run in stats.values() for r in run["steps"]) / 60
 
 
 def _mean_std(values: Sequence[float], digits: int = 3) -> str:
     finite = [v for v in values if v == v]
     if not finite:
         return "-"
-    spread = statistics.stdev(finite) if len(finite) > 1 else 0.0
-    return f"{statistics.fmean(finite):.{digits}f} ± {spread:.{digits}f}"
+    if len(finite) == 1:  # one seed: no spread to show
+        return f"{finite[0]:.{digits}f}"
+    return f"{statistics.fmean(finite):.{digits}f} ± {statistics.stdev(finite):.{digits}f}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Measure the start model, train everything, evaluate everything, write the reports."""
+    """Measure the start model, then train and evaluate each run, rewriting the reports after each.
+
+    The reports always hold every run finished so far, so a benchmark stopped early still leaves
+    its evidence (and a rerun with the same options reuses the finished runs).
+    """
     args = parse(argv)
     started = time.perf_counter()
     task = write_task(args)
@@ -288,24 +350,35 @@ def main(argv: Sequence[str] | None = None) -> None:
     hinted = hinted_prompts(client, prompts)
     results = {"start": evaluate("start", args.model, client, prompts, args),
                "start+hint": evaluate("start, hinted", args.model, client, hinted, args)}
-    runs = {f"{name}-s{seed}": train(name, seed, task, args)
-            for seed in args.seeds for name in args.algorithms}
-    stats = {label: training_stats(run) for label, run in runs.items()}
-    for label, run in runs.items():
-        results[label] = evaluate(label, str(run), client, prompts, args)
-    client.close()
+    stats: dict[str, dict[str, Any]] = {}
+    try:
+        for seed in args.seeds:
+            for name in args.algorithms:
+                label = f"{name}-s{seed}"
+                run = train(name, seed, task, args)
+                stats[label] = training_stats(run)
+                results[label] = evaluate(label, str(run), client, prompts, args)
+                write_reports(results, stats, args, len(hinted), started)
+    finally:
+        client.close()
+    print("\n" + (args.output_dir / "summary.md").read_text())
+
+
+def write_reports(results: dict[str, dict[str, int]], stats: dict[str, dict[str, Any]],
+                  args: argparse.Namespace, hinted_count: int, started: float) -> None:
+    """``summary.md``, ``training.json`` and the pass@k report of the runs finished so far."""
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     ks = sorted({1, 2, 4, 8, args.n} & set(range(1, args.n + 1)))
     unhinted = {k: v for k, v in results.items() if k != "start+hint"}
     write_report(args.output_dir, unhinted, n=args.n, ks=ks,
-                 compare=[("start", label) for label in runs], settings=settings)
+                 compare=[("start", label) for label in stats], settings=settings)
     minutes = (time.perf_counter() - started) / 60
-    summary = summarise(results, stats, args, len(hinted), minutes)
-    (args.output_dir / "summary.md").write_text(summary)
+    (args.output_dir / "summary.md").write_text(
+        summarise(results, stats, args, hinted_count, minutes))
     (args.output_dir / "training.json").write_text(json.dumps(
         {"stats": stats, "start_hinted": results["start+hint"]}, indent=1))
-    print("\n" + summary)
-    print(f"wrote {args.output_dir} in {minutes:.1f} min", file=sys.stderr)
+    print(f"wrote {args.output_dir} ({len(stats)} runs, {minutes:.1f} min)", file=sys.stderr,
+          flush=True)
 
 
 if __name__ == "__main__":
