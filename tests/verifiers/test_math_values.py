@@ -238,3 +238,17 @@ def test_sentence_golds_without_dollars(answer: str, gold: str, expected: bool) 
 ])
 def test_only_a_gold_c_is_an_arbitrary_constant(answer: str, gold: str, expected: bool) -> None:
     assert equivalent(answer, gold)[0] is expected
+
+
+@pytest.mark.parametrize(("response", "gold", "expected"), [
+    ("The answer is 14*2 = 28.", "28", True),
+    ("The answer is $14 \\times 2 = 28$.", "28", True),
+    ("\\boxed{\\frac{9}{3} = 3}", "3", True),
+    ("\\boxed{7 = 8}", "8", False),
+    ("\\boxed{7 = 8}", "7", False),
+    ("\\boxed{3 + 4 = 8}", "8", False),
+    ("\\boxed{2 + 2 = 4}", "5", False),
+])
+def test_a_true_numeric_equation_answers_its_result(response: str, gold: str,
+                                                    expected: bool) -> None:
+    assert verify_answer(response, gold).correct is expected

@@ -573,6 +573,25 @@ def _agree(x: Any, y: Any) -> bool:
         return False
 
 
+def _worked_out(lhs: Any, rhs: Any) -> bool:
+    """Whether ``lhs = rhs`` is a true equation between numbers (``14 \\times 2 = 28``).
+
+    Its value is then the right side; a false one ("7 = 8") stays an equation, so that it can
+    never pass for either number.
+
+    >>> _worked_out(sympy.Integer(14) * 2, sympy.Integer(28)), _worked_out(sympy.Integer(7), 8)
+    (True, False)
+    """
+    try:
+        if not (isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr)):
+            return False
+        if lhs.free_symbols or rhs.free_symbols:
+            return False
+    except Exception:  # noqa: BLE001 - sympy raises many kinds of errors here
+        return False
+    return _agree(lhs, rhs)
+
+
 def _read_relation(text: str, depth: int) -> Value | None:
     member = _MEMBER.match(text)
     if member:  # "x \in [0, 1]"
@@ -595,6 +614,8 @@ def _read_relation(text: str, depth: int) -> Value | None:
         lhs, rhs = to_sympy(lhs_text), to_sympy(rhs_text)
         if lhs is None or rhs is None:
             return None
+        if _worked_out(lhs, rhs):  # "14*2 = 28": a computation ending in its result
+            return _read(rhs_text, depth + 1)
         rhs_value = _read(rhs_text, depth + 1) if _VAR_EQ.match(text) else None
         return Equation(lhs, rhs, rhs_value)
     if re.search(r"<|>|\\le|\\ge|\\leq|\\geq|≤|≥", text):
