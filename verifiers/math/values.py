@@ -682,9 +682,36 @@ def to_sympy(text: str) -> Any:
         return None
 
 
+# A word of two or more letters that is not a command (\\sin) and not a function name: prose.
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
+_FUNCTION_NAMES = frozenset(
+    "sin cos tan sec csc cot arcsin arccos arctan sinh cosh tanh log ln lg exp sqrt lim max "
+    "min gcd lcm det mod deg".split())
+#: This many words make a sentence, not an expression.
+_PROSE_WORDS = 4
+
+
+def is_prose(text: str) -> bool:
+    """Whether ``text`` reads as a sentence (several plain words), which no parser should read.
+
+    latex2sympy reads "so we multiply this by 4" as a product of letters, slowly (tens of ms:
+    most of the time spent on the rambling answers of a small model); nothing is lost by not
+    asking it.
+
+    >>> is_prose("so we multiply this by 4 to find the total"), is_prose("\\sin x + \\cos x")
+    (True, False)
+    >>> is_prose("arcsin(x) + arccos(x) + arctan(x) + log(x)"), is_prose("5 km per hour")
+    (False, False)
+    """
+    words = [w for w in _WORD.findall(text) if w.lower() not in _FUNCTION_NAMES]
+    return len(words) >= _PROSE_WORDS
+
+
 def _latex_to_sympy(text: str) -> Any:
     from latex2sympy2_extended import latex2sympy
 
+    if is_prose(text):
+        return None
     for pattern, replacement in _LATEX_FIXES:
         text = pattern.sub(replacement, text)
     text = _exact_decimals(text)
