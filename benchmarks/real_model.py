@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
@@ -59,6 +58,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from reference_data import data_dir  # the data-folder rule of the benchmarks
 
 from agents import guide_grpo
 from agents.env_client import EnvClient, Prompt
@@ -84,8 +85,6 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 TRAINING_KEYS = ("charts/solve_rate", "charts/guided_fraction", "charts/guided_solve_rate",
                  "charts/hints_found", "time/step_s", "time/sample_s")
-DEFAULT_DATA = os.environ.get("GUIDE_RL_DATA", str(Path(__file__).resolve().parents[2]
-                                                   / "shared" / "data"))
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -132,7 +131,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         if getattr(args, key) is None:
             setattr(args, key, value)
     file_name = TASKS[args.task][0]
-    args.data = args.data or Path(DEFAULT_DATA) / file_name
+    args.data = args.data or data_dir(None) / file_name
     if not args.data.is_file():
         parser.error(f"no {args.task} file at {args.data}: pass --data <{file_name}> or set "
                      f"GUIDE_RL_DATA to the folder that holds {file_name}")
@@ -245,8 +244,9 @@ def evaluate(label: str, spec: str, client: EnvClient, prompts: Sequence[Prompt]
            "temperature": args.temperature, "max_new_tokens": args.max_new_tokens,
            "engine": args.engine}
     cache = args.runs_dir / "eval" / f"{label.replace(', ', '-')}.json"
-    if cache.is_file() and json.loads(cache.read_text())["key"] == key:
-        counts: dict[str, int] = json.loads(cache.read_text())["counts"]
+    cached = json.loads(cache.read_text()) if cache.is_file() else None
+    if cached is not None and cached["key"] == key:
+        counts: dict[str, int] = cached["counts"]
         print(f"reusing the evaluation of {label} ({cache})", flush=True)
         return counts
     counts = _sample_counts(label, spec, client, prompts, args)
