@@ -100,8 +100,10 @@ def test_visible_and_comments_helpers() -> None:
     assert visible("a \\phantom{b} c") == "a  c"
     assert visible("a \\color{white} b") == "a "
     assert visible("unclosed \\phantom{42") == "unclosed "
-    assert strip_comments("42 % or 43") == "42"
+    assert strip_comments("42 % or 43\n") == "42"
     assert strip_comments("50%") == "50%"
+    # no line break before the box closes: a percent sign, as models write it in prose
+    assert strip_comments("12.5% of the isotope is left") == "12.5% of the isotope is left"
 
 
 # --- the final sentence --------------------------------------------------------------------

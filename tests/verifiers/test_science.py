@@ -192,6 +192,19 @@ def test_numeric_option_text_equal_after_math_parsing() -> None:
     assert not ScienceVerifier().verify("\\boxed{47045}", p).correct
 
 
+def test_option_text_with_an_unescaped_percent_sign() -> None:
+    # AQuA and MMLU options; models copy them into the box as written, "%" unescaped on one line
+    p = Problem(id="p", domain="science", prompt="?", answer="B",
+                choices=("2% Profit", "3% Profit", "2% Loss", "3% Loss", "4% Loss"))
+    assert ScienceVerifier().verify("\\boxed{3% Profit}", p).correct
+    assert not ScienceVerifier().verify("\\boxed{3% Loss}", p).correct
+    q = Problem(id="q", domain="science", prompt="?", answer="C",
+                choices=("25% of the isotope is left", "25% of the isotope decayed",
+                         "12.5% of the isotope is left", "12.5% of the isotope decayed"))
+    assert ScienceVerifier().verify("\\boxed{12.5% of the isotope is left}", q).correct
+    assert not ScienceVerifier().verify("\\boxed{12.5% of the isotope decayed}", q).correct
+
+
 def test_case_decides_between_options_equal_up_to_case() -> None:
     p = Problem(id="g", domain="science", prompt="?", answer="B",
                 choices=("BB BB", "BB Bb", "Bb Bb", "Bb bb"))

@@ -108,14 +108,17 @@ def visible(text: str) -> str:
     return _drop(text, cuts)
 
 
-_COMMENT = re.compile(r"(?<!\\)%([^\n]*)")
+# A comment runs to a line break inside the answer. "\boxed{3% Profit}" on one line is a percent
+# sign followed by words: as a comment it would hide the box's own closing brace, so LaTeX could
+# not render it, and models write unescaped percent signs all the time (MMLU and AQuA options).
+_COMMENT = re.compile(r"(?<!\\)%([^\n]*)\n")
 
 
 def strip_comments(answer: str) -> str:
-    r"""An answer without its LaTeX ``%`` comments; a ``%`` ending the answer is a percent sign.
+    r"""An answer without its LaTeX ``%`` comments (a ``%`` up to a line break in the answer).
 
-    >>> strip_comments("% 42\n"), strip_comments("50%"), strip_comments("50\\% % or 60")
-    ('', '50%', '50\\%')
+    >>> strip_comments("% 42\n"), strip_comments("50\\% % or 60\n"), strip_comments("3% Profit")
+    ('', '50\\%', '3% Profit')
     """
     if "%" not in answer:
         return answer

@@ -81,7 +81,7 @@ def _unwrap(text: str, span: tuple[int, int], by_start: dict[int, int]) -> str:
         inner = _BOX.match(text, pos, end)
         inner_end = by_start.get(inner.end()) if inner else None
         if inner is None or inner_end is None or text[inner_end + 1:end].strip():
-            return text[start:end].strip()
+            return text[start:end]  # unstripped: a final line break may end a comment
         start, end = inner.end(), inner_end
 
 
@@ -99,7 +99,7 @@ def _outer_boxes(text: str) -> list[tuple[int, int, str]]:
 
 def _content(box: str) -> str:
     """A box's content without comments; "" when nothing but braces and spaces is left."""
-    box = strip_comments(box)
+    box = strip_comments(box).strip()
     return box if box.strip("{}$ \t\n") else ""
 
 

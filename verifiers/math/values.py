@@ -692,13 +692,13 @@ _PROSE_WORDS = 4
 
 
 def is_prose(text: str) -> bool:
-    """Whether ``text`` reads as a sentence (several plain words), which no parser should read.
+    r"""Whether ``text`` reads as a sentence (several plain words), which no parser should read.
 
     latex2sympy reads "so we multiply this by 4" as a product of letters, slowly (tens of ms:
     most of the time spent on the rambling answers of a small model); nothing is lost by not
     asking it.
 
-    >>> is_prose("so we multiply this by 4 to find the total"), is_prose("\\sin x + \\cos x")
+    >>> is_prose("so we multiply this by 4 to find the total"), is_prose(r"\sin x + \cos x")
     (True, False)
     >>> is_prose("arcsin(x) + arccos(x) + arctan(x) + log(x)"), is_prose("5 km per hour")
     (False, False)
