@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import decimal
 import math
 import re
 import secrets
@@ -64,7 +65,10 @@ COMPARE_MODES = ("exact", "whitespace", "float")
 _FLOAT_TOL = 1e-6
 _HARNESS = Path(__file__).with_name("code_harness.py")
 _PY_TAGS = {"python", "py", "python3", "py3"}
-_FENCE = re.compile(r"^[ \t]*```[ \t]*([^\n`]*)$", re.MULTILINE)
+# The info string keeps its leading blanks (stripped later): a "[ \t]*" before it would let two
+# adjacent quantifiers share a run of spaces, quadratic when the line then fails on a backtick.
+_FENCE = re.compile(r"^[ \t]*```([^\n`]*)$", re.MULTILINE)
+_INTEGER = re.compile(r"[+-]?\d+")
 
 
 # -- extraction ------------------------------------------------------------------------------
@@ -125,6 +129,13 @@ def outputs_match(actual: str, expected: str, mode: str = "whitespace") -> bool:
 
 
 def _close(a: str, b: str) -> bool:
+    """Numeric tokens equal: exactly where both are integers, else within the tolerance.
+
+    A relative tolerance on integers would pass 12193230000 for 12193230605 (counts, ids and
+    big products must be exact); a float on either side ("4.0000001" for "4") keeps it.
+    """
+    if _INTEGER.fullmatch(a) and _INTEGER.fullmatch(b):
+        return decimal.Decimal(a) == decimal.Decimal(b)  # int() refuses 4,300+ digits
     try:
         x, y = float(a), float(b)
     except ValueError:

@@ -6,6 +6,7 @@ Also the honest paths: stdio comparison modes, partial credit, extraction, the p
 from __future__ import annotations
 
 import textwrap
+import time
 
 import pytest
 
@@ -240,6 +241,29 @@ def test_outputs_match() -> None:
     assert outputs_match("1 2\n3", "1 2 3", "whitespace")
     assert outputs_match("0.1 x", "0.1000000001 x", "float")
     assert not outputs_match("1 2", "1 2 3", "float")
+
+
+@pytest.mark.parametrize(("actual", "expected", "match"), [
+    ("12193230000", "12193230605", False),  # within 1e-6 relative, but a different integer
+    ("12193230605", "12193230605", True), ("12193230605.0", "12193230605", True),
+    ("3", "3.0000000001", True), ("-0", "0", True), ("1e3", "1000", True), ("+7", "7", True),
+    ("nan", "1", False), ("2.5000000001", "2.5", True), ("9" * 5000, "9" * 5000, True),
+    ("9" * 5000, "9" * 4999 + "8", False)])
+def test_float_mode_compares_integers_exactly(actual: str, expected: str, match: bool) -> None:
+    assert outputs_match(actual, expected, "float") is match
+
+
+@pytest.mark.needs_sandbox
+@pytest.mark.parametrize("pad", [" ", "\t", " `", "`` "])
+def test_extraction_is_linear_on_long_fence_lines(pad: str) -> None:
+    # "```" then a long run of blanks ending in a backtick made the fence regex backtrack
+    # quadratically (128k spaces took 90 s); the verdict must come within the deadline
+    response = "```" + pad * 64_000 + "`\nprint(4)\n"
+    problem = Problem(id="fence", domain="code", prompt="Print 4.",
+                      tests=({"input": "", "output": "4\n"},))
+    start = time.monotonic()
+    verdict = CodeVerifier(deadline_s=5.0).verify(response, problem)
+    assert time.monotonic() - start < 5.5, verdict
 
 
 @pytest.mark.needs_sandbox
