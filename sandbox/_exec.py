@@ -154,13 +154,35 @@ class _Streams:
         self.selector.close()
 
 
-def _start(argv: Sequence[str], **popen: object) -> subprocess.Popen[bytes] | str:
+def _stdin_pipe(user: int | None) -> tuple[int, int]:
+    """``(read_end, write_end)`` of the child's stdin pipe, owned by ``user`` when given.
+
+    A pipe made by root has mode 0600 for root: a child that dropped to ``user`` could read
+    fd 0 but not reopen it, so ``open("/dev/stdin")`` (a link to /proc/self/fd/0) failed with
+    EACCES and correct programs that read it failed.
+    """
+    read_end, write_end = os.pipe()
+    if user is not None:
+        os.fchown(read_end, user, user)
+    return read_end, write_end
+
+
+def _start(argv: Sequence[str], user: int | None,
+           **popen: object) -> subprocess.Popen[bytes] | str:
+    read_end, write_end = _stdin_pipe(user)
+    ids: dict[str, object] = {} if user is None else {"user": user, "group": user,
+                                                      "extra_groups": []}
     try:
-        return subprocess.Popen(list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True,
+        proc = subprocess.Popen(list(argv), stdin=read_end, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True, **ids,
                                 **popen)  # type: ignore[call-overload]  # kwargs pass through
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        os.close(write_end)
         return f"could not start {argv[0]!r}: {exc}"
+    finally:
+        os.close(read_end)
+    proc.stdin = open(write_end, "wb", buffering=0)  # noqa: SIM115 - closed by _Streams
+    return proc
 
 
 def execute(argv: Sequence[str], *, stdin: bytes, limits: Limits, cwd: str | None = None,
@@ -178,10 +200,8 @@ def execute(argv: Sequence[str], *, stdin: bytes, limits: Limits, cwd: str | Non
     exists (to close the parent's copies of ``pass_fds``), whether or not it started.
     """
     start = time.monotonic()
-    ids: dict[str, object] = {} if user is None else {"user": user, "group": user,
-                                                      "extra_groups": []}
-    proc = _start(argv, cwd=cwd, env=env, preexec_fn=preexec_fn, pass_fds=tuple(pass_fds),
-                  **ids)
+    proc = _start(argv, user, cwd=cwd, env=env, preexec_fn=preexec_fn,
+                  pass_fds=tuple(pass_fds))
     if on_start is not None:
         on_start()
     if isinstance(proc, str):

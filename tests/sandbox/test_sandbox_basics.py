@@ -23,6 +23,22 @@ def test_ok_and_stdin(box: sandbox.Sandbox) -> None:
     assert result.ok and result.elapsed_s > 0
 
 
+_READ_DEV_STDIN = "print(open('/dev/stdin').read()[::-1])"
+
+
+def test_dev_stdin_can_be_opened(box: sandbox.Sandbox) -> None:
+    # programs that read /dev/stdin by name are correct; the pipe must be the child's to reopen
+    result = box.run(_READ_DEV_STDIN, stdin="abc")
+    assert (result.status, result.stdout) == (ExecStatus.OK, "cba\n"), result.stderr
+
+
+@pytest.mark.parametrize("name", HOST_BACKENDS)
+def test_dev_stdin_can_be_opened_on_host_backends(name: str) -> None:
+    with sandbox.open(name) as host_box:
+        result = host_box.run(_READ_DEV_STDIN, stdin="abc")
+    assert (result.status, result.stdout) == (ExecStatus.OK, "cba\n"), result.stderr
+
+
 def test_large_stdin_round_trips(box: sandbox.Sandbox) -> None:
     data = "x" * 3_000_000
     result = box.run("import sys; print(len(sys.stdin.read()))", stdin=data)
