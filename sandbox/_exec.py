@@ -163,13 +163,21 @@ def _stdin_pipe(user: int | None) -> tuple[int, int]:
     """
     read_end, write_end = os.pipe()
     if user is not None:
-        os.fchown(read_end, user, user)
+        try:
+            os.fchown(read_end, user, user)
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
     return read_end, write_end
 
 
 def _start(argv: Sequence[str], user: int | None,
            **popen: object) -> subprocess.Popen[bytes] | str:
-    read_end, write_end = _stdin_pipe(user)
+    try:
+        read_end, write_end = _stdin_pipe(user)
+    except OSError as exc:
+        return f"could not give the stdin pipe to uid {user}: {exc}"
     ids: dict[str, object] = {} if user is None else {"user": user, "group": user,
                                                       "extra_groups": []}
     try:
