@@ -6,9 +6,12 @@ classes as whole responses. These call :func:`equivalent` directly, without a wo
 
 from __future__ import annotations
 
+import random
 import time
+from typing import Any
 
 import pytest
+import sympy
 
 from verifiers import Status
 from verifiers.math import MathVerifier, verify_answer
@@ -252,3 +255,57 @@ def test_only_a_gold_c_is_an_arbitrary_constant(answer: str, gold: str, expected
 def test_a_true_numeric_equation_answers_its_result(response: str, gold: str,
                                                     expected: bool) -> None:
     assert verify_answer(response, gold).correct is expected
+
+
+def _random_linear_relations(count: int) -> list[Any]:
+    rng = random.Random(0)
+    x = sympy.Symbol("x")
+    numbers = [sympy.Integer(n) for n in range(-5, 6)] + [sympy.Rational(1, 3), sympy.sqrt(2)]
+    operators = [sympy.Lt, sympy.Le, sympy.Gt, sympy.Ge]
+    relations = []
+    for _ in range(count):
+        a, b, c = (rng.choice(numbers) for _ in range(3))
+        relation = rng.choice(operators)(a * x + b, c * x + rng.choice(numbers))
+        if rng.random() < 0.3:
+            relation = sympy.And(relation, rng.choice(operators)(x, rng.choice(numbers)))
+        relations.append(relation)
+    return relations
+
+
+def test_inequalities_solve_to_the_same_set_as_sympy() -> None:
+    """The direct solution of linear inequalities agrees with sympy's general solver."""
+    from verifiers.math.values import _solution_set
+
+    relations = [r for r in _random_linear_relations(300) if isinstance(r, sympy.Basic)
+                 and not isinstance(r, sympy.logic.boolalg.BooleanAtom)]
+    assert len(relations) > 200
+    for relation in relations:
+        mine, sympys = _solution_set(relation), relation.as_set()
+        assert _same_set(mine, sympys), (relation, mine, sympys)
+
+
+def _same_set(a: sympy.Set, b: sympy.Set) -> bool:
+    if isinstance(a, sympy.Interval) and isinstance(b, sympy.Interval):
+        return (a.left_open, a.right_open) == (b.left_open, b.right_open) and all(
+            p == q or sympy.simplify(p - q) == 0 for p, q in ((a.start, b.start), (a.end, b.end)))
+    return a == b
+
+
+@pytest.mark.parametrize(("answer", "gold", "expected"), [
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}",
+     "[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}]", True),
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 5 \\end{pmatrix}",
+     "[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}]", False),
+    # a vector is a vector, written as a row or a column
+    ("\\begin{pmatrix} 1 & 2 \\end{pmatrix}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", True),
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}",
+     "\\begin{vmatrix} 1 & 2 \\\\ 3 & 4 \\end{vmatrix}", False),  # a determinant: -2
+    ("-2", "\\begin{vmatrix} 1 & 2 \\\\ 3 & 4 \\end{vmatrix}", True),
+    ("\\begin{pmatrix} 0.5 \\\\ 2 \\end{pmatrix}",
+     "\\begin{pmatrix} \\frac{1}{2} \\\\ 2 \\end{pmatrix}", True),
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 \\end{pmatrix}",  # ragged: no matrix at all
+     "\\begin{pmatrix} 1 & 2 \\\\ 3 & 0 \\end{pmatrix}", False),
+])
+def test_matrices_compare_cell_by_cell(answer: str, gold: str, expected: bool) -> None:
+    """Matrices in any environment (a vmatrix is a number) compare cell by cell."""
+    assert equivalent(answer, gold)[0] is expected

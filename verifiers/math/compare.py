@@ -38,6 +38,7 @@ nothing here needs a timeout of its own (math-verify's ``signal.alarm`` fails of
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -240,10 +241,15 @@ def _proportional(x: sympy.Expr, y: sympy.Expr) -> bool:
     if _zero(x - y) or _zero(x + y):
         return True
     try:
-        ratio = sympy.simplify(x / y)
-    except Exception:  # noqa: BLE001
+        ratio = x / y
+        if not ratio.free_symbols:
+            return bool(ratio.is_number and ratio != 0 and ratio.is_finite)
+        # The ratio is constant where it is defined; like _zero, random points settle it
+        # (sympy.simplify took tens of milliseconds per equation, mostly on different ones).
+        value = _constant_at_random_points(ratio)
+        return value is not None and abs(value) > 1e-12
+    except Exception:  # noqa: BLE001 - undecidable for sympy means "not shown equal"
         return False
-    return bool(ratio.is_number and ratio != 0 and ratio.is_finite)
 
 
 def _same_scalar(a: Scalar, g: Scalar, tol: Tolerance) -> bool:
@@ -375,11 +381,21 @@ def _zero(expr: sympy.Expr) -> bool:
         return False
 
 
-def _zero_at_random_points(expr: sympy.Expr) -> bool:
-    """Zero (to 1e-9) at several random points where it is defined."""
+def _constant_at_random_points(expr: sympy.Expr) -> complex | None:
+    """The value ``expr`` takes at every one of several random points (to 1e-9), or None."""
+    values = list(_values_at_random_points(expr))
+    if len(values) < _NUMERIC_POINTS:
+        return None
+    first = values[0]
+    scale = max(abs(first), 1.0)
+    return first if all(abs(v - first) <= 1e-9 * scale for v in values) else None
+
+
+def _values_at_random_points(expr: sympy.Expr) -> Iterator[complex]:
+    """``expr`` at up to ``_NUMERIC_POINTS`` random points where it is defined."""
     symbols = sorted(expr.free_symbols, key=str)
     rng = random.Random(0)
-    checked = 0
+    found = 0
     for _ in range(_NUMERIC_POINTS * 3):
         point = {s: sympy.Float(rng.uniform(0.5, 2.5), 30) for s in symbols}
         try:
@@ -388,9 +404,20 @@ def _zero_at_random_points(expr: sympy.Expr) -> bool:
             continue
         if value != value:  # nan: undefined at this point
             continue
+        yield value
+        found += 1
+        if found == _NUMERIC_POINTS:
+            return
+
+
+def _zero_at_random_points(expr: sympy.Expr) -> bool:
+    """Zero (to 1e-9) at several random points where it is defined.
+
+    Stops at the first non-zero value, which settles it.
+    """
+    checked = 0
+    for value in _values_at_random_points(expr):
         if abs(value) > 1e-9:
             return False
         checked += 1
-        if checked == _NUMERIC_POINTS:
-            return True
-    return False
+    return checked == _NUMERIC_POINTS

@@ -117,7 +117,10 @@ _REALS = re.compile(r"^[a-zA-Z]\s*\\in\s*(?:\\mathbb\s*\{?\s*R\s*\}?|\\R|ℝ)$")
 _NOT_EQUAL = re.compile(r"^[a-zA-Z]\s*(?:\\neq|\\ne|≠)\s*(.+)$")
 _PREFIXED_INTERVAL = re.compile(r"^[a-zA-Z]\s*(?=[(\[])")
 _RELATIONS = re.compile(r"\\leqslant|\\geqslant|\\leq?|\\geq?|<=|>=|<|>|≤|≥")
-_MATRIX = re.compile(r"^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}$", re.S)
+# One matrix, perhaps in brackets ("[\begin{array}{cc} ... \end{array}]"); a vmatrix is a
+# determinant, a number, read by the LaTeX parser.
+_MATRIX = re.compile(r"^(?:\\left)?[\[(]?\s*\\begin\{([pbB]?matrix|array)\}(?:\{[^{}]*\})?(.*)"
+                     r"\\end\{\1\}\s*(?:\\right)?[\])]?$", re.S)
 _PM = re.compile(r"\\pm|±")
 _PLAIN_TEXT_MATH = re.compile(r"^[0-9a-zA-Z_+\-*/^().,\s]*$")
 _PLAIN_FUNCTIONS = frozenset({"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "pi", "e", "E",
@@ -503,7 +506,9 @@ def _read_matrix(text: str, depth: int) -> Value | None:
         if any(c is None for c in cells):
             return None
         rows.append(cells)
-    return MatrixValue(tuple(rows)) if rows else None
+    if not rows or len({len(row) for row in rows}) != 1:
+        return None  # a ragged "matrix" has no value
+    return MatrixValue(tuple(rows))
 
 
 def _read_condition(condition: str, depth: int) -> Value | None:
@@ -626,10 +631,51 @@ def _read_relation(text: str, depth: int) -> Value | None:
             symbols = list(expr.free_symbols)
             if len(symbols) != 1:
                 return None
-            return Collection("interval", (), expr.as_set())
+            return Collection("interval", (), _solution_set(expr))
         except Exception:  # noqa: BLE001 - sympy raises many kinds of errors here
             return None
     return None
+
+
+_ORDERS = frozenset(("<", "<=", ">", ">="))
+
+
+def _solution_set(relation: Any) -> sympy.Set:
+    """The real solutions of an inequality (or a conjunction of them) in one variable.
+
+    Linear inequalities, which are nearly all that answers hold ("-1 \\le x < 4"), are solved
+    directly: sympy's general ``as_set`` takes tens of milliseconds on each (it looks for
+    periodicity first), a third of the time of the whole labelled corpus. Anything else goes to
+    ``as_set``.
+
+    >>> x = sympy.Symbol("x")
+    >>> _solution_set(sympy.And(-1 <= x, x < 4)), _solution_set(3 - 2 * x > 1)
+    (Interval.Ropen(-1, 4), Interval.open(-oo, 1))
+    """
+    if isinstance(relation, sympy.And):
+        pieces = [_linear_solution_set(arg) for arg in relation.args]
+        if all(piece is not None for piece in pieces):
+            return sympy.Intersection(*pieces)
+    return _linear_solution_set(relation) or relation.as_set()
+
+
+def _linear_solution_set(relation: Any) -> sympy.Set | None:
+    """``a x + b < 0`` (or <=, >, >=) solved as an interval; None if not of that form."""
+    if not isinstance(relation, sympy.core.relational.Relational) or \
+            relation.rel_op not in _ORDERS or len(relation.free_symbols) != 1:
+        return None
+    (x,) = relation.free_symbols
+    difference = sympy.expand(relation.lhs - relation.rhs)
+    a, b = difference.coeff(x, 1), difference.coeff(x, 0)
+    if sympy.expand(difference - a * x - b) != 0 or a.free_symbols or b.free_symbols:
+        return None
+    if not (a.is_extended_real and b.is_extended_real and a.is_nonzero):
+        return None
+    root, strict = sympy.radsimp(-b / a), relation.rel_op in ("<", ">")
+    below = (relation.rel_op in ("<", "<=")) == bool(a.is_positive)  # x below the root
+    if below:
+        return sympy.Interval(-sympy.oo, root, right_open=strict)
+    return sympy.Interval(root, sympy.oo, left_open=strict)
 
 
 def _from_sympy(expr: Any) -> Value | None:
