@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from sandbox.channel import Channel
 from sandbox.limits import Limits
 from sandbox.result import ExecResult
 
@@ -37,12 +38,19 @@ class Sandbox(Protocol):
 
     isolation: Isolation
 
+    @classmethod
+    def unavailable(cls) -> str | None:
+        """None if this backend can run here, else why not (and what to install)."""
+        ...
+
     def run(self, code: str, *, stdin: str = "", files: Mapping[str, str | bytes] | None = None,
             limits: Limits = Limits(), language: str = "python",
-            collect: tuple[str, ...] = ()) -> ExecResult:
+            collect: tuple[str, ...] = (), channel: Channel | None = None) -> ExecResult:
         """Run ``code`` with ``stdin``, extra ``files`` in its working directory, and limits.
 
         ``collect`` names files of the working directory to return in ``ExecResult.files``.
+        ``channel`` gives the program a message channel to the host for this run
+        (:mod:`sandbox.channel`); the host talks on it from another thread while ``run`` waits.
         """
         ...
 

@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 
 from sandbox._exec import Outcome, execute, to_result
 from sandbox.base import Isolation
+from sandbox.channel import CHANNEL_ENV, Channel
 from sandbox.limits import Limits
 from sandbox.result import ExecResult
 
@@ -129,9 +130,11 @@ class BwrapSandbox:
 
     def run(self, code: str, *, stdin: str = "", files: Mapping[str, str | bytes] | None = None,
             limits: Limits = Limits(),  # noqa: B008 - frozen, safe to share
-            language: str = "python",
-            collect: tuple[str, ...] = ()) -> ExecResult:
+            language: str = "python", collect: tuple[str, ...] = (),
+            channel: Channel | None = None) -> ExecResult:
         """Run ``code`` in a fresh sandbox; never raises on the program's behaviour.
+
+        With a ``channel`` the program gets its two descriptors (:mod:`sandbox.channel`).
 
         Raises:
             ValueError: unknown ``language``, or a file name that leaves the work dir.
@@ -146,7 +149,7 @@ class BwrapSandbox:
         inputs[program] = code.encode()
         wanted = tuple(check_relative(name) for name in collect)
         with _Fds() as fds:
-            outcome = _run_bwrap(inputs, wanted, limits, command, stdin.encode(), fds)
+            outcome = _run_bwrap(inputs, wanted, limits, command, stdin.encode(), fds, channel)
         return to_result(outcome, limits, _untar(outcome.extra, wanted, limits))
 
     def close(self) -> None:
@@ -202,18 +205,30 @@ class _Fds:
 
 
 def _run_bwrap(inputs: Mapping[str, bytes], wanted: tuple[str, ...], limits: Limits,
-               command: tuple[str, ...], stdin: bytes, fds: _Fds) -> Outcome:
+               command: tuple[str, ...], stdin: bytes, fds: _Fds,
+               channel: Channel | None = None) -> Outcome:
     """Start bwrap, supervise it, and translate its exit status into the program's."""
     status_read, status_write = fds.pipe()
     collect_read, collect_write = fds.pipe() if wanted else (-1, -1)
     argv, child_fds = _command(inputs, wanted, limits, command, fds, collect_write)
     argv[1:1] = ["--json-status-fd", str(status_write)]
     child_fds += [status_write] + ([collect_write] if wanted else [])
+    if channel is not None:  # inherited through bwrap and the init script by the program
+        channel_fds = channel.program_fds()
+        child_fds += channel_fds
+        env_at = argv.index("--clearenv") + 1
+        argv[env_at:env_at] = ["--setenv", CHANNEL_ENV, channel.environment(channel_fds)[
+            CHANNEL_ENV]]
     extra = {collect_read: len(wanted) * (limits.file_size_mb << 20) + (1 << 16)} \
         if wanted else None
+
+    def started() -> None:
+        fds.close(child_fds)
+        if channel is not None:
+            channel.program_started()
+
     outcome = execute(argv, stdin=stdin, limits=limits, cwd="/", env=_ENV, user=_host_user(),
-                      pass_fds=child_fds, extra_reads=extra,
-                      on_start=lambda: fds.close(child_fds))
+                      pass_fds=child_fds, extra_reads=extra, on_start=started)
     if outcome.killed is None and outcome.error is None and not _program_exited(status_read):
         outcome.error = "bwrap failed: " + outcome.stderr.decode(errors="replace").strip()
     elif outcome.returncode is not None and outcome.returncode > 128 and not outcome.killed:

@@ -26,8 +26,10 @@ import base64
 import contextlib
 import json
 import marshal
+import os
 import posixpath
 import queue
+import select
 import signal
 import socket
 import struct
@@ -42,6 +44,7 @@ from typing import Any
 
 from sandbox._exec import MEMORY_MARKERS
 from sandbox.base import Isolation
+from sandbox.channel import Channel
 from sandbox.cleanup import cleanup_leftovers, owner_labels, remove_instance
 from sandbox.images import SANDBOX_IMAGE, ensure_image, image_present
 from sandbox.limits import Limits
@@ -67,7 +70,7 @@ _IDLE = ("import ctypes, signal\nctypes.CDLL(None).prctl(4, 0, 0, 0, 0)\n"
          "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\nwhile True:\n    signal.pause()\n")
 
 _SUPERVISOR = r'''
-import _signal, binascii, ctypes, marshal, os, resource, select, stat, sys, time
+import _signal, binascii, contextlib, ctypes, marshal, os, resource, select, stat, sys, time
 ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # non-dumpable: the program cannot ptrace us
 WORK, SCRATCH = "/work", ("/work", "/tmp", "/dev/shm", "/dev/mqueue")
 IPC = ("/proc/sysvipc/shm", "/proc/sysvipc/sem", "/proc/sysvipc/msg")
@@ -113,7 +116,7 @@ def limit(kind, soft, hard=None):
         soft, hard = min(soft, ceiling), min(hard, ceiling)
     resource.setrlimit(kind, (soft, hard))
 
-def child(job, stdin_fd, out_w, err_w):
+def child(job, stdin_fd, out_w, err_w, channel):
     try:
         os.setsid()
         for sig in (_signal.SIGPIPE, _signal.SIGXFSZ, _signal.SIGCHLD):
@@ -121,7 +124,10 @@ def child(job, stdin_fd, out_w, err_w):
         os.dup2(stdin_fd, 0)
         os.dup2(out_w, 1)
         os.dup2(err_w, 2)
-        os.closerange(3, 1 << 16)
+        if channel:  # the program's ends of the channel become fds 3 and 4
+            os.dup2(channel[0], 3)
+            os.dup2(channel[3], 4)
+        os.closerange(5 if channel else 3, 1 << 16)
         os.chdir(WORK)
         cpu = max(1, -int(-job["cpu_s"] // 1))
         limit(resource.RLIMIT_CPU, cpu, cpu + 1)
@@ -130,7 +136,8 @@ def child(job, stdin_fd, out_w, err_w):
         limit(resource.RLIMIT_NOFILE, job["open_files"])
         limit(resource.RLIMIT_FSIZE, job["file_size_mb"] << 20)
         limit(resource.RLIMIT_CORE, 0)
-        os.execvpe(job["argv"][0], job["argv"], job["env"])
+        env = dict(job["env"], **({"SANDBOX_CHANNEL": "3,4"} if channel else {}))
+        os.execvpe(job["argv"][0], job["argv"], env)
     except BaseException as error:
         os.write(2, f"sandbox: cannot start the program: {error!r}\n".encode())
     finally:
@@ -146,7 +153,59 @@ def pump(fd, bufs, cap, poll):
     buf += data[: max(cap + 1 - len(buf), 0)]
     return len(buf) <= cap
 
-def watch(job, pid, pipes):
+class Relay:
+    """Moves channel bytes: host (our fd 0) -> program (to_w), program (from_r) -> host."""
+
+    def __init__(self, poll, to_w, from_r):
+        self.poll, self.to_w, self.from_r, self.pending = poll, to_w, from_r, b""
+        self.ending = False  # the host stopped sending: close to_w once pending is out
+        os.set_blocking(to_w, False)
+        poll.register(0, select.POLLIN)
+        poll.register(from_r, select.POLLIN)
+
+    def handle(self, fd, event):
+        if fd == 0:
+            data = os.read(0, 1 << 16)
+            if not data:
+                self.poll.unregister(0)
+                self.ending = True
+            self.pending += data
+            self.flush()
+        elif fd == self.to_w:
+            self.flush()
+        elif fd == self.from_r:
+            data = os.read(self.from_r, 1 << 16)
+            if not data:
+                self.poll.unregister(self.from_r)
+            else:
+                record(b"C", data)
+        else:
+            return False
+        return True
+
+    def flush(self):
+        try:
+            sent = os.write(self.to_w, self.pending[: 1 << 16]) if self.pending else 0
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            sent = len(self.pending)  # the program closed its end: drop what it will not read
+        self.pending = self.pending[sent:]
+        with contextlib.suppress(KeyError, ValueError):
+            self.poll.unregister(self.to_w)
+        if self.pending:
+            self.poll.register(self.to_w, select.POLLOUT)
+        elif self.ending and self.to_w >= 0:
+            os.close(self.to_w)
+            self.to_w = -1
+
+def record(kind, data):
+    """One framed record on stdout: b"C" channel bytes, b"R" the final report."""
+    view = memoryview(kind + len(data).to_bytes(4, "big") + data)
+    while view:
+        view = view[os.write(1, view):]
+
+def watch(job, pid, pipes, channel):
     cap, deadline = job["output_bytes"], time.monotonic() + job["wall_s"]
     bufs, open_bufs = {}, {}
     for fd in pipes:
@@ -154,13 +213,16 @@ def watch(job, pid, pipes):
     poll, pidfd = select.poll(), os.pidfd_open(pid)
     for fd in (*pipes, pidfd):
         poll.register(fd, select.POLLIN)
+    relay = Relay(poll, channel[1], channel[2]) if channel else None
     exited = overflow = timed_out = False
     while not (exited or overflow or timed_out):
         left = deadline - time.monotonic()
         timed_out = left <= 0
-        for fd, _ in poll.poll(max(left, 0) * 1000):
+        for fd, event in poll.poll(max(left, 0) * 1000):
             if fd == pidfd:
                 exited = True
+            elif relay is not None and relay.handle(fd, event):
+                continue
             elif not pump(fd, open_bufs, cap, poll):
                 overflow = True
     return bufs, open_bufs, poll, overflow, timed_out and not exited
@@ -240,14 +302,20 @@ def main():
     stdin_fd = place(job)
     oom_before = oom_kills()
     (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe()
+    channel = (*os.pipe(), *os.pipe()) if job["channel"] else ()  # to_r, to_w, from_r, from_w
     pid = os.fork()
     if pid == 0:
-        child(job, stdin_fd, out_w, err_w)
-    for fd in (out_w, err_w, stdin_fd):
+        child(job, stdin_fd, out_w, err_w, channel)
+    for fd in (out_w, err_w, stdin_fd, *channel[0:1], *channel[3:4]):
         os.close(fd)
-    bufs, open_bufs, poll, overflow, timed_out = watch(job, pid, (out_r, err_r))
+    bufs, open_bufs, poll, overflow, timed_out = watch(job, pid, (out_r, err_r), channel)
     status, usage, alone = kill_all(pid)
     drain(open_bufs, poll, job["output_bytes"])
+    if channel:  # what the program wrote before it ended still goes to the host
+        os.set_blocking(channel[2], False)
+        with contextlib.suppress(OSError):
+            while data := os.read(channel[2], 1 << 16):
+                record(b"C", data)
     files = collect(job["collect"], job["file_size_mb"] << 20)
     clean = alone and wipe()
     flags = {"timed_out": timed_out, "overflow": overflow, "oom": oom_kills() > oom_before,
@@ -257,8 +325,7 @@ def main():
               *(f'"{k}": {str(v).lower()}' for k, v in flags.items()),
               f'"stdout": {b64(bufs[out_r])}', f'"stderr": {b64(bufs[err_r])}',
               '"files": [' + ", ".join("null" if f is None else b64(f) for f in files) + "]"]
-    sys.stdout.write("{" + ", ".join(fields) + "}")
-    sys.stdout.flush()
+    record(b"R", ("{" + ", ".join(fields) + "}").encode())
 
 main()
 '''
@@ -421,25 +488,33 @@ class DockerSandbox:
 
     def run(self, code: str, *, stdin: str = "", files: Mapping[str, str | bytes] | None = None,
             limits: Limits = _DEFAULT_LIMITS, language: str = "python",
-            collect: tuple[str, ...] = ()) -> ExecResult:
+            collect: tuple[str, ...] = (), channel: Channel | None = None) -> ExecResult:
         """Run ``code`` in a warm container; see :class:`sandbox.base.Sandbox`.
+
+        With a ``channel`` the program gets its two descriptors (:mod:`sandbox.channel`); the
+        supervisor relays them over the exec stream, which also carries the job.
 
         Raises:
             ValueError: an unknown ``language``, a file name outside the working directory,
                 limits above this pool's ceilings, or ``limits.network`` (never offered).
         """
-        job = self._job(code, stdin, files or {}, limits, language, collect)
+        job = self._job(code, stdin, files or {}, limits, language, collect, channel is not None)
         start = time.monotonic()
-        for _ in range(3):  # a container that died while idle is replaced, then retried
-            warm = self._acquire()
-            try:
-                return self._run_in(warm, job, limits, collect, start)
-            except _Stale:
-                continue  # _run_in released it as not reusable
-        return _error(ExecStatus.SANDBOX_ERROR, "containers keep dying before the run", start)
+        try:
+            for _ in range(3):  # a container that died while idle is replaced, then retried
+                warm = self._acquire()
+                try:
+                    return self._run_in(warm, job, limits, collect, start, channel)
+                except _Stale:
+                    continue  # _run_in released it as not reusable
+            return _error(ExecStatus.SANDBOX_ERROR, "containers keep dying before the run",
+                          start)
+        finally:
+            if channel is not None:
+                channel.program_started()  # the relay is over: the host reads end of file
 
     def _job(self, code: str, stdin: str, files: Mapping[str, str | bytes], limits: Limits,
-             language: str, collect: tuple[str, ...]) -> bytes:
+             language: str, collect: tuple[str, ...], channel: bool = False) -> bytes:
         if language not in _COMMANDS:
             raise ValueError(f"unknown language {language!r}; DockerSandbox runs "
                              f"{', '.join(_COMMANDS)}")
@@ -450,7 +525,8 @@ class DockerSandbox:
                "collect": [_safe_name(name) for name in collect], "wall_s": float(limits.wall_s),
                "cpu_s": float(limits.cpu_s or limits.wall_s), "memory_mb": limits.memory_mb,
                "processes": limits.processes, "open_files": limits.open_files,
-               "output_bytes": limits.output_bytes, "file_size_mb": limits.file_size_mb}
+               "output_bytes": limits.output_bytes, "file_size_mb": limits.file_size_mb,
+               "channel": channel}
         return marshal.dumps(job, 4)  # host to supervisor only: plain types, format 4
 
     def _check_limits(self, limits: Limits) -> None:
@@ -464,10 +540,11 @@ class DockerSandbox:
                              f"{self._processes}; create DockerSandbox(processes=...)")
 
     def _run_in(self, warm: _Warm, job: bytes, limits: Limits, collect: tuple[str, ...],
-                start: float) -> ExecResult:
+                start: float, channel: Channel | None = None) -> ExecResult:
         reusable = False
         try:
-            stdout, stderr = self._exec(warm.container, job, start + limits.wall_s + _GRACE_S)
+            stdout, stderr = self._exec(warm.container, job, start + limits.wall_s + _GRACE_S,
+                                        channel)
             report = _parse(stdout)
             if report is None:
                 return _error(ExecStatus.RUNTIME_ERROR, "the program killed the sandbox "
@@ -481,7 +558,8 @@ class DockerSandbox:
         finally:
             self._release(warm, reusable)
 
-    def _exec(self, container: Any, job: bytes, deadline: float) -> tuple[bytes, bytes]:
+    def _exec(self, container: Any, job: bytes, deadline: float,
+              channel: Channel | None = None) -> tuple[bytes, bytes]:
         docker = _import_docker()
         try:
             exec_id = self._client.api.exec_create(
@@ -493,7 +571,7 @@ class DockerSandbox:
         sock = getattr(stream, "_sock", stream)
         try:
             sock.sendall(struct.pack(">Q", len(job)) + job)
-            return _read_frames(sock, deadline)
+            return _relay(sock, channel, deadline)
         finally:
             sock.close()
             stream.close()
@@ -519,30 +597,92 @@ def _bytes(data: str | bytes) -> bytes:
     return data.encode() if isinstance(data, str) else bytes(data)
 
 
-def _recv_exact(sock: socket.socket, size: int, deadline: float) -> bytes:
-    parts: list[bytes] = []
-    while size:
-        sock.settimeout(max(deadline - time.monotonic(), 0.001))
-        try:
-            part = sock.recv(min(size, 1 << 16))
-        except TimeoutError as error:
-            raise _Deadline from error
-        if not part:
-            break
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
+def _relay(sock: socket.socket, channel: Channel | None,
+           deadline: float) -> tuple[bytes, bytes]:
+    """Read the exec stream until it ends (carrying a channel); the report and stderr.
 
-
-def _read_frames(sock: socket.socket, deadline: float) -> tuple[bytes, bytes]:
-    """Read Docker's multiplexed exec stream (8-byte frame headers) until it ends."""
-    streams: dict[int, list[bytes]] = {1: [], 2: []}
+    The supervisor's stdout is records: ``C`` (channel bytes for the host) and one ``R``
+    (the report). The host's channel messages go to the supervisor's stdin as they come.
+    """
+    from_host, to_host = channel.program_fds() if channel is not None else (-1, -1)
+    frames, records = _Frames(), _Records()
+    watched: list[Any] = [sock] + ([from_host] if channel is not None else [])
     while True:
-        header = _recv_exact(sock, 8, deadline)
-        if len(header) < 8:
-            return b"".join(streams[1]), b"".join(streams[2])
-        kind, size = header[0], struct.unpack(">I", header[4:])[0]
-        streams.setdefault(kind, []).append(_recv_exact(sock, size, deadline))
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _Deadline
+        ready = select.select(watched, [], [], left)[0]
+        if from_host in ready:
+            data = os.read(from_host, 1 << 16)
+            if not data:
+                watched.remove(from_host)
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_WR)  # the supervisor's stdin ends too
+            else:
+                sock.sendall(data)
+        if sock in ready:
+            data = sock.recv(1 << 16)
+            if not data:
+                return records.report, frames.stderr
+            for kind, payload in records.feed(frames.feed(data)):
+                if kind == b"C":
+                    _write_all(to_host, payload)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view):]
+        except OSError:
+            return  # the host closed its channel: nobody reads what is left
+
+
+class _Frames:
+    """Docker's multiplexed stream (8-byte headers) split into stdout bytes and stderr."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.stderr = b""
+
+    def feed(self, data: bytes) -> bytes:
+        """Add raw bytes; the stdout bytes of every complete frame."""
+        self.buffer += data
+        out = bytearray()
+        while len(self.buffer) >= 8:
+            size = struct.unpack(">I", self.buffer[4:8])[0]
+            if len(self.buffer) < 8 + size:
+                break
+            payload = bytes(self.buffer[8:8 + size])
+            if self.buffer[0] == 2:
+                self.stderr += payload
+            else:
+                out += payload
+            del self.buffer[:8 + size]
+        return bytes(out)
+
+
+class _Records:
+    """The supervisor's stdout as records: a kind byte, a 4-byte length, the payload."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.report = b""
+
+    def feed(self, data: bytes) -> list[tuple[bytes, bytes]]:
+        """Add stdout bytes; every complete record (the report is also kept)."""
+        self.buffer += data
+        found = []
+        while len(self.buffer) >= 5:
+            size = int.from_bytes(self.buffer[1:5], "big")
+            if len(self.buffer) < 5 + size:
+                break
+            kind, payload = bytes(self.buffer[:1]), bytes(self.buffer[5:5 + size])
+            del self.buffer[:5 + size]
+            if kind == b"R":
+                self.report = payload
+            found.append((kind, payload))
+        return found
 
 
 def _parse(stdout: bytes) -> dict[str, Any] | None:

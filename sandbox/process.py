@@ -25,6 +25,7 @@ from pathlib import Path
 from sandbox._exec import execute, kill_group, to_result
 from sandbox.base import Isolation
 from sandbox.bwrap import check_relative
+from sandbox.channel import Channel
 from sandbox.limits import Limits
 from sandbox.result import ExecResult
 
@@ -175,8 +176,11 @@ class HostRunner:
 
     def run(self, code: str, *, stdin: str = "", files: Mapping[str, str | bytes] | None = None,
             limits: Limits = Limits(),  # noqa: B008 - frozen, safe to share
-            language: str = "python", collect: tuple[str, ...] = ()) -> ExecResult:
+            language: str = "python", collect: tuple[str, ...] = (),
+            channel: Channel | None = None) -> ExecResult:
         """Run ``code`` in a fresh directory; never raises on the program's behaviour.
+
+        With a ``channel`` the program gets its two descriptors (:mod:`sandbox.channel`).
 
         Raises:
             ValueError: unknown ``language``, or a file name that leaves the work dir.
@@ -194,10 +198,13 @@ class HostRunner:
         interpreter = [self.python, *flags] if language == "python" else ["/bin/bash"]
         with self._user() as uid, workdir(uid) as root:
             _write_inputs(root, inputs, uid)
+            fds = channel.program_fds() if channel is not None else ()
+            env = {**_env(root), **(channel.environment(fds) if channel is not None else {})}
             outcome = execute([*interpreter, program], stdin=stdin.encode(), limits=limits,
-                              cwd=root, env=_env(root), user=uid,
+                              cwd=root, env=env, user=uid, pass_fds=fds,
                               preexec_fn=_limit_child(limits, self._nproc(uid, limits)),
-                              kill=lambda pgid: self._kill(uid, pgid))
+                              kill=lambda pgid: self._kill(uid, pgid),
+                              on_start=channel.program_started if channel is not None else None)
             cap = limits.file_size_mb << 20
             found = {name: read_inside(root, name, cap) for name in wanted}
         return to_result(outcome, limits, {k: v for k, v in found.items() if v is not None})

@@ -27,6 +27,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -52,6 +53,7 @@ from sandbox.bwrap import (
     _system_links,
     check_relative,
 )
+from sandbox.channel import CHANNEL_ENV, Channel
 from sandbox.limits import Limits
 from sandbox.result import ExecResult
 
@@ -79,8 +81,11 @@ def _z_main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     for name in PRELOAD:
         importlib.import_module(name)
+    fds_socket = socket.socket(fileno=int(sys.argv[1]))  # the host passes channel fds here
     while (request := _z_read_message(0)) is not None:
         try:
+            if request["channel"]:
+                request["channel_fds"] = socket.recv_fds(fds_socket, 1, 2)[1]
             reply = _z_serve(request)
         except Exception as exc:  # noqa: BLE001 - the zygote must keep serving
             _z_reap()
@@ -173,7 +178,7 @@ def _z_supervise(request: dict[str, Any]) -> dict[str, Any]:
     pid = os.fork()
     if pid == 0:
         _z_child(request, stdin_r, out_w, err_w)
-    for fd in (stdin_r, out_w, err_w):
+    for fd in (stdin_r, out_w, err_w, *request.get("channel_fds", ())):
         os.close(fd)
     pump = _ZPump(request, stdin_w, out_r, err_r)
     killed = pump.run(pid, start + request["wall"])
@@ -288,9 +293,12 @@ def _z_child(request: dict[str, Any], stdin_r: int, out_w: int, err_w: int) -> N
     code = 70
     try:
         os.setsid()
-        for target, fd in enumerate((stdin_r, out_w, err_w)):
-            os.dup2(fd, target)
-        os.closerange(3, 1 << 20)
+        channel = request.get("channel_fds", ())
+        for target, fd in enumerate((stdin_r, out_w, err_w, *channel)):
+            os.dup2(fd, target)  # a channel's two fds become 3 and 4
+        os.closerange(3 + len(channel), 1 << 20)
+        if channel:
+            os.environ[CHANNEL_ENV] = "3,4"
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(4, 1, 0, 0, 0)  # dumpable: /proc/self works
         _z_limits(request)
@@ -388,9 +396,10 @@ def zygote_source() -> str:
     """The zygote script: stdlib imports, constants, the ``_z_*`` functions, then ``_z_main()``."""
     header = ("from __future__ import annotations\n"
               "import ast, contextlib, importlib, os, select, shutil, signal, stat, subprocess\n"
-              "import sys, threading, time\nfrom typing import Any\n"
+              "import socket, sys, threading, time\nfrom typing import Any\n"
               "KEEP = (sys.stdin, sys.stdout, sys.stderr)\n"
               f"PRELOAD = {PRELOAD!r}\nWORKDIR = {WORKDIR!r}\n_HEADER = {_HEADER!r}\n"
+              f"CHANNEL_ENV = {CHANNEL_ENV!r}\n"
               f"_CHUNK = {_CHUNK!r}\n")
     body = "\n\n".join(inspect.getsource(fn) for fn in _ZYGOTE_FUNCTIONS)
     return header + "\n\n" + body + "\n\n_z_main()\n"
@@ -398,8 +407,11 @@ def zygote_source() -> str:
 
 # --- The host side. ---------------------------------------------------------------------------
 
-def _bwrap_argv(fds: _Fds) -> tuple[list[str], list[int]]:
-    """The bwrap command line starting the zygote, and the memfds it inherits."""
+def _bwrap_argv(fds: _Fds, fds_socket: int) -> tuple[list[str], list[int]]:
+    """The bwrap command line starting the zygote, and the descriptors it inherits.
+
+    ``fds_socket`` is the zygote's end of the socket over which runs' channels arrive.
+    """
     passed: list[int] = []
 
     def data(content: bytes, dest: str) -> list[str]:
@@ -419,17 +431,17 @@ def _bwrap_argv(fds: _Fds) -> tuple[list[str], list[int]]:
     argv += ["--remount-ro", "/", "--chdir", "/", "--clearenv"]
     for key, value in _ENV.items():
         argv += ["--setenv", key, value]
-    argv += ["--", "/usr/bin/python3", "-s", "-B", _ZYGOTE_PATH]
-    return argv, passed
+    argv += ["--", "/usr/bin/python3", "-s", "-B", _ZYGOTE_PATH, str(fds_socket)]
+    return argv, [*passed, fds_socket]
 
 
 def _request(code: str, stdin: str, files: Mapping[str, str | bytes] | None, limits: Limits,
-             collect: tuple[str, ...]) -> bytes:
+             collect: tuple[str, ...], channel: bool = False) -> bytes:
     """The length-prefixed request literal for one run (file names checked here)."""
     inputs = {check_relative(k): _as_bytes(v) for k, v in (files or {}).items()}
     inputs["main.py"] = code.encode()
     assert limits.cpu_s is not None
-    message = {"code": code, "stdin": stdin.encode(), "files": inputs,
+    message = {"code": code, "stdin": stdin.encode(), "files": inputs, "channel": channel,
                "collect": [check_relative(name) for name in collect], "wall": limits.wall_s,
                "cpu": max(1, -(-int(limits.cpu_s * 1000) // 1000)),
                "memory": limits.memory_mb << 20, "nproc": limits.processes + 1,
@@ -492,6 +504,7 @@ class WarmBwrapSandbox:
             raise RuntimeError(f"the bwrap-warm sandbox is unavailable: {problem}")
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
+        self._fds_socket: socket.socket | None = None  # the host's end; channels go over it
         self._networked: BwrapSandbox | None = None
         self._closed = False
         with self._lock:
@@ -504,9 +517,12 @@ class WarmBwrapSandbox:
 
     def run(self, code: str, *, stdin: str = "", files: Mapping[str, str | bytes] | None = None,
             limits: Limits = Limits(),  # noqa: B008 - frozen, safe to share
-            language: str = "python",
-            collect: tuple[str, ...] = ()) -> ExecResult:
+            language: str = "python", collect: tuple[str, ...] = (),
+            channel: Channel | None = None) -> ExecResult:
         """Run Python ``code`` in the warm sandbox; never raises on the program's behaviour.
+
+        With a ``channel`` the program gets its two descriptors (:mod:`sandbox.channel`),
+        passed to the zygote over a Unix socket for this run only.
 
         Raises:
             ValueError: a language other than Python, or a file name that leaves the work dir.
@@ -518,11 +534,11 @@ class WarmBwrapSandbox:
             raise ValueError(f"unknown language {language!r}; bwrap-warm runs only 'python'")
         if limits.network:
             return self._network_box().run(code, stdin=stdin, files=files, limits=limits,
-                                           collect=collect)
-        request = _request(code, stdin, files, limits, collect)
+                                           collect=collect, channel=channel)
+        request = _request(code, stdin, files, limits, collect, channel is not None)
         with self._lock:
             start = time.monotonic()
-            reply = self._exchange(request, start + limits.wall_s + HOST_GRACE_S)
+            reply = self._exchange(request, start + limits.wall_s + HOST_GRACE_S, channel)
         if isinstance(reply, str):
             outcome = Outcome(killed="deadline", returncode=-signal.SIGKILL) \
                 if reply == "timeout" else Outcome(error=f"bwrap-warm: {reply}")
@@ -530,14 +546,23 @@ class WarmBwrapSandbox:
             return to_result(outcome, limits)
         return to_result(_outcome(reply), limits, reply.get("files"))
 
-    def _exchange(self, request: bytes, deadline: float) -> dict[str, Any] | str:
+    def _exchange(self, request: bytes, deadline: float,
+                  channel: Channel | None = None) -> dict[str, Any] | str:
         """Send ``request`` and await the reply; on any failure the sandbox is discarded."""
         proc = self._ensure()
         if isinstance(proc, str):
+            if channel is not None:
+                channel.program_started()  # there will be no program: the host reads EOF
             return proc
         assert proc.stdin is not None and proc.stdout is not None
         try:
             proc.stdin.write(request)
+            if channel is not None:
+                assert self._fds_socket is not None
+                try:
+                    socket.send_fds(self._fds_socket, [b"c"], list(channel.program_fds()))
+                finally:
+                    channel.program_started()
             reply: dict[str, Any] | str = _receive(proc.stdout.fileno(), deadline)
         except (OSError, ValueError, SyntaxError) as exc:
             reply = f"the sandbox failed: {exc!r}"
@@ -552,8 +577,10 @@ class WarmBwrapSandbox:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
         self._stop()
-        with _Fds() as fds:
-            argv, passed = _bwrap_argv(fds)
+        host_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._fds_socket = host_end
+        with _Fds() as fds, zygote_end:
+            argv, passed = _bwrap_argv(fds, zygote_end.fileno())
             user = _host_user()
             try:
                 self._proc = subprocess.Popen(
@@ -568,6 +595,9 @@ class WarmBwrapSandbox:
     def _stop(self) -> None:
         """Kill the sandbox (bwrap's death kills its PID 1, and so the namespace), and reap."""
         proc, self._proc = self._proc, None
+        fds_socket, self._fds_socket = self._fds_socket, None
+        if fds_socket is not None:
+            fds_socket.close()
         if proc is None:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):

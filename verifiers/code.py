@@ -15,45 +15,33 @@ Accepted test shapes (``problem.tests``, all of one kind per problem):
 before the tests, in the tests' namespace) and ``"language"`` (``"python"`` by default; other
 languages work for stdio cases if the sandbox backend supports them).
 
-Evidence scheme for function-call tests (what makes a pass trustworthy):
-
-* Every ``assert X == L`` (or ``L == X``) whose ``L`` is a literal is rewritten, here, into
-  "report the value of ``X``": the sandbox never sees ``L``, the harness encodes ``X`` with exact
-  type checks (only builtin values survive; objects whose ``__eq__`` lies become opaque), and
-  the comparison with ``L`` happens in this process. Such an assert cannot be passed without
-  computing the right value. All of MBPP's and most of HumanEval's asserts take this path.
-* Other asserts run inside, rewritten to ``_h_check(k, expr)`` with every call's result checked
-  to be a plain builtin value and the environment restored (so patched ``builtins``,
-  ``AssertionError`` or ``math.isclose`` and lying objects do not help).
-* The harness (:mod:`verifiers.code_harness`) reads a fresh random nonce, the code and the tests
-  from stdin (no test file exists), blocks introspection with an audit hook, and writes one line
-  per event prefixed by the nonce to a saved copy of fd 1. A test passes only with its
-  ``P`` line, every required value report present and equal, and no failure; the run needs the
-  final ``D`` line and exit code 0. ``sys.exit``/``os._exit``/``SystemExit``/
-  ``KeyboardInterrupt`` leave lines missing, so they fail.
-
-Limits, honestly: candidate and harness share one process. The audit hook closes the known
-routes to the nonce (frames, ``gc``, ``ctypes``, ``/proc/self/mem``, subprocesses, threads), but
-a route it misses would let a candidate forge the ``P``/``D`` lines of *in-sandbox* asserts;
-value-reported asserts stay safe even then. Helper functions given in a HumanEval prompt are
-part of the candidate's program, and tests that call them trust them.
+How function-call tests are trusted (:mod:`verifiers.code_calls`): the tests, their setup
+code and every expected value stay in this process. The sandbox runs only the candidate's
+program under :mod:`verifiers.code_server`; each call a test makes is sent there as arguments,
+and only the returned value (and the arguments it mutated) comes back, in a strict encoding
+decoded into fresh builtin values. Every comparison happens here. No secret, no test logic and
+no evidence channel exist in any process the candidate can reach, so what it does inside its
+process (patching builtins, reading frames or memory, forging output) cannot make a test pass.
+What is still trusted: names a test reads but does not define come from the candidate (its
+functions, classes and constants), except builtins and standard-library modules, which are
+always the real ones here.
 """
 
 from __future__ import annotations
 
-import ast
 import atexit
 import decimal
 import math
 import re
-import secrets
 import threading
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sandbox.channel import Channel
 from verifiers.base import TwoStage
+from verifiers.code_calls import CallTests, Session, run_call_tests
 from verifiers.math.extract import strip_reasoning
 from verifiers.verdict import Status, Verdict
 
@@ -63,7 +51,7 @@ __all__ = ["COMPARE_MODES", "SANDBOX_UNAVAILABLE", "CodeVerifier", "SandboxUnava
 #: How stdout is compared with the expected output in stdio tests.
 COMPARE_MODES = ("exact", "whitespace", "float")
 _FLOAT_TOL = 1e-6
-_HARNESS = Path(__file__).with_name("code_harness.py")
+_SERVER = Path(__file__).with_name("code_server.py")
 _PY_TAGS = {"python", "py", "python3", "py3"}
 # The info string keeps its leading blanks (stripped later): a "[ \t]*" before it would let two
 # adjacent quantifiers share a run of spaces, quadratic when the line then fails on a backtick.
@@ -174,214 +162,6 @@ def _spec(problem: Any) -> _Spec:
         return _Spec("check", checks, setup, compare, language)
     return _Spec("invalid: tests are neither stdio cases, assert strings nor check functions",
                  ())
-
-
-# -- rewriting asserts -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Rewritten:
-    """A test's source as sent to the sandbox, with what the verifier keeps to itself."""
-
-    src: str
-    expected: dict[int, Any]  # assert id -> the literal its reported value must equal
-    required: frozenset[int]  # value asserts that must report at least once
-
-
-class _AssertRewriter(ast.NodeTransformer):
-    """Turns ``assert`` statements into value reports or guarded in-sandbox checks."""
-
-    def __init__(self, first_id: int) -> None:
-        self.next_id = first_id
-        self.expected: dict[int, Any] = {}
-        self.required: set[int] = set()
-        self._depth = 0  # nesting inside loops, ifs, withs, trys (asserts there may not run)
-
-    def generic_visit(self, node: ast.AST) -> ast.AST:
-        nested = isinstance(node, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.AsyncFor,
-                                   ast.AsyncWith, ast.Lambda, ast.ClassDef))
-        self._depth += nested
-        try:
-            return super().generic_visit(node)
-        finally:
-            self._depth -= nested
-
-    def visit_Assert(self, node: ast.Assert) -> ast.AST:
-        k, self.next_id = self.next_id, self.next_id + 1
-        split = _split_literal_eq(node.test)
-        if split is not None:
-            value, expected = split
-            self.expected[k] = expected
-            if self._depth == 0:
-                self.required.add(k)
-            return _call_stmt("_h_report", k, value, node)
-        return _call_stmt("_h_check", k, _GuardCalls().visit(node.test), node)
-
-
-class _GuardCalls(ast.NodeTransformer):
-    """Wrap every call's result in ``_h_guard(...)`` (plain values only, environment restored)."""
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
-        return ast.Call(ast.Name("_h_guard", ast.Load()), [node], [])
-
-    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
-        return node
-
-
-def _split_literal_eq(test: ast.expr) -> tuple[ast.expr, Any] | None:
-    """``(value expression, expected literal)`` for ``X == L`` or ``L == X``, else None."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
-            and isinstance(test.ops[0], ast.Eq)):
-        return None
-    left, right = test.left, test.comparators[0]
-    for value, literal in ((left, right), (right, left)):
-        if _literal(value) is _NOT_LITERAL and (lit := _literal(literal)) is not _NOT_LITERAL:
-            return value, lit
-    return None
-
-
-_NOT_LITERAL = object()
-
-
-def _literal(node: ast.expr) -> Any:
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return _NOT_LITERAL
-
-
-def _call_stmt(helper: str, k: int, arg: ast.expr, where: ast.AST) -> ast.stmt:
-    call = ast.Call(ast.Name(helper, ast.Load()), [ast.Constant(k), arg], [])
-    return ast.copy_location(ast.Expr(call), where)
-
-
-def _rewrite(source: str, first_id: int) -> tuple[_Rewritten, int]:
-    """``source`` with its asserts rewritten (ids from ``first_id``), and the next free id."""
-    tree = ast.parse(source)
-    rewriter = _AssertRewriter(first_id)
-    tree = ast.fix_missing_locations(rewriter.visit(tree))
-    rewritten = _Rewritten(ast.unparse(tree), rewriter.expected, frozenset(rewriter.required))
-    return rewritten, rewriter.next_id
-
-
-# -- reading the harness's evidence ----------------------------------------------------------------
-
-
-def _decode(node: Any) -> Any:
-    """The value the harness encoded (raises ``ValueError`` for opaque objects)."""
-    tag = node[0]
-    if tag == "v":
-        return node[1]
-    if tag == "f":
-        return float(node[1])
-    if tag == "c":
-        return complex(float(node[1]), float(node[2]))
-    if tag in ("l", "t", "S", "F"):
-        items = [_decode(x) for x in node[1]]
-        return {"l": list, "t": tuple, "S": set, "F": frozenset}[tag](items)
-    if tag == "d":
-        return {_decode(k): _decode(v) for k, v in node[1]}
-    raise ValueError(f"returned {node[1]}" if len(node) > 1 else "returned an opaque object")
-
-
-def _value_matches(text: str, expected: Any) -> tuple[bool, str]:
-    try:
-        value = _decode(ast.literal_eval(text))
-    except (ValueError, TypeError, SyntaxError, IndexError, MemoryError, RecursionError) as exc:
-        return False, f"{exc}"[:120]
-    try:
-        same = bool(value == expected)
-    except Exception as exc:  # noqa: BLE001 - e.g. comparing incomparable containers
-        return False, f"comparison failed: {exc!r}"[:120]
-    return same, "" if same else f"got {_short(value)}, expected {_short(expected)}"
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-@dataclass
-class _TestOutcome:
-    """What the evidence says about one test."""
-
-    started: bool = False
-    passed: bool = False
-    timed_out: bool = False
-    problem: str = ""
-    reports: set[int] | None = None
-
-    def fail(self, why: str) -> None:
-        if not self.problem:
-            self.problem = why
-
-
-def _read_evidence(stdout: str, nonce: str, rewritten: Sequence[_Rewritten]
-                   ) -> tuple[list[_TestOutcome], bool, str]:
-    """(per-test outcomes, whether the run finished, why the candidate failed before tests)."""
-    outcomes = [_TestOutcome(reports=set()) for _ in rewritten]
-    expected = {k: v for r in rewritten for k, v in r.expected.items()}
-    current: _TestOutcome | None = None
-    finished, early = False, ""
-    prefix = nonce + " "
-    for line in stdout.split("\n"):
-        if not line.startswith(prefix):
-            continue
-        kind, _, rest = line[len(prefix):].partition(" ")
-        if kind == "D":
-            finished = rest == str(len(rewritten))
-        elif kind == "X":
-            early = rest
-        elif kind in ("S", "P", "E", "T") and rest.split(" ")[0].isdigit():
-            i = int(rest.split(" ")[0])
-            if i >= len(outcomes):
-                continue
-            current = _on_test_event(outcomes, current, kind, i, rest)
-        elif kind in ("R", "F") and current is not None:
-            _on_assert_event(current, kind, rest, expected)
-    return outcomes, finished, early
-
-
-def _on_test_event(outcomes: list[_TestOutcome], current: _TestOutcome | None, kind: str,
-                   i: int, rest: str) -> _TestOutcome | None:
-    outcome = outcomes[i]
-    if kind == "S":
-        if outcome.started:
-            outcome.fail("test started twice")
-        outcome.started = True
-        return outcome
-    if outcome is not current:
-        outcome.fail("evidence out of order")
-        return current
-    if kind == "P":
-        outcome.passed = True
-    elif kind == "T":
-        outcome.timed_out = True
-        outcome.fail("timed out")
-    else:
-        outcome.fail(rest.partition(" ")[2] or "error")
-    return None
-
-
-def _on_assert_event(current: _TestOutcome, kind: str, rest: str, expected: dict[int, Any]
-                     ) -> None:
-    k_text, _, payload = rest.partition(" ")
-    if not k_text.isdigit():
-        current.fail("malformed evidence")
-        return
-    k = int(k_text)
-    if kind == "F":
-        current.fail(payload or "AssertionError")
-        return
-    if k not in expected:
-        current.fail("evidence for an unknown assert")
-        return
-    assert current.reports is not None
-    current.reports.add(k)
-    same, why = _value_matches(payload, expected[k])
-    if not same:
-        current.fail(f"AssertionError ({why})")
 
 
 # -- the sandbox ---------------------------------------------------------------------------------
@@ -544,51 +324,49 @@ class CodeVerifier(TwoStage):
     # -- function calls ------------------------------------------------------------------------
 
     def _judge_calls(self, program: str, spec: _Spec) -> Verdict:
+        """Run the tests here, the candidate in the sandbox (module doc), and grade."""
         from sandbox import ExecStatus
 
-        try:
-            rewritten = _rewrite_tests(spec)
-        except SyntaxError as exc:
-            return Verdict.failed(Status.ERROR, f"the problem's tests do not parse: {exc}",
-                                  program)
-        nonce = secrets.token_hex(16)
-        payload = _payload(nonce, program, spec, rewritten, self.test_timeout_s)
-        wall = min(self.deadline_s, self.test_timeout_s * len(rewritten) + 5.0)
+        tests = [(t, None) for t in spec.tests] if spec.kind == "asserts" else list(spec.tests)
+        plan = CallTests(spec.setup, tests, self.test_timeout_s, all_tests=self.partial_credit)
+        wall = min(self.deadline_s, self.test_timeout_s * (len(tests) + 2) + 5.0)
         box = _sandbox(backend_for(self.backend, "python"))
-        result = box.run(_HARNESS.read_text(), stdin=payload, limits=self._limits(wall))
-        if result.status is ExecStatus.SANDBOX_ERROR:
-            return Verdict.failed(Status.ERROR, f"sandbox error: {result.stderr[-200:]}",
-                                  program)
-        outcomes, finished, early = _read_evidence(result.stdout, nonce, rewritten)
-        return self._grade_calls(program, outcomes, rewritten, result, finished, early)
+        with Channel() as channel:
+            result = _Background(lambda: box.run(_SERVER.read_text(), limits=self._limits(wall),
+                                                 channel=channel))
+            session = Session(channel)
+            try:
+                run_call_tests(session, program, plan)
+            finally:
+                session.close()
+                run = result.wait()
+        if run.status is ExecStatus.SANDBOX_ERROR:
+            return Verdict.failed(Status.ERROR, f"sandbox error: {run.stderr[-200:]}", program)
+        return self._grade_calls(program, plan, run)
 
-    def _grade_calls(self, program: str, outcomes: list[_TestOutcome],
-                     rewritten: Sequence[_Rewritten], result: Any, finished: bool,
-                     early: str) -> Verdict:
+    def _grade_calls(self, program: str, plan: CallTests, run: Any) -> Verdict:
         from sandbox import ExecStatus
 
+        if plan.early:
+            status = Status.TIMEOUT if "timed out" in plan.early else Status.INCORRECT
+            return self._grade(program, 0, len(plan.tests), plan.early[:200], status)
         passed, first_failure, status = 0, "", Status.INCORRECT
-        for i, (outcome, test) in enumerate(zip(outcomes, rewritten, strict=True)):
-            missing = test.required - (outcome.reports or set())
-            if outcome.passed and not outcome.problem and not missing:
+        for i, outcome in enumerate(plan.outcomes):
+            if outcome.passed:
                 passed += 1
                 continue
             if outcome.timed_out:
                 status = Status.TIMEOUT
             if not first_failure:
-                why = outcome.problem or ("an assert did not run" if outcome.passed else
-                                          "no evidence that it ran")
-                first_failure = f"test {i + 1}: {why}"
-        if early:
-            first_failure = early[:200]
-            status = Status.TIMEOUT if "timed out" in early else Status.INCORRECT
-        elif not finished or result.status is not ExecStatus.OK:
-            if result.status is ExecStatus.TIMEOUT:
+                first_failure = f"test {i + 1}: {outcome.problem}"
+        if run.status is not ExecStatus.OK:
+            if run.status is ExecStatus.TIMEOUT:
                 status = Status.TIMEOUT
-            end = f"the run ended early ({result.status.value}, exit code {result.exit_code})"
+            end = f"the candidate's process ended badly ({run.status.value}, exit code " \
+                  f"{run.exit_code})"
             first_failure = f"{first_failure}; {end}" if first_failure else end
-            passed = min(passed, len(rewritten) - 1)
-        return self._grade(program, passed, len(rewritten), first_failure, status)
+            passed = min(passed, len(plan.tests) - 1)
+        return self._grade(program, passed, len(plan.tests), first_failure, status)
 
     # -- verdicts --------------------------------------------------------------------------------
 
@@ -612,19 +390,23 @@ def _stdio_failure(result: Any, exec_status: Any) -> str:
     return result.status.value.replace("_", " ")
 
 
-def _rewrite_tests(spec: _Spec) -> list[_Rewritten]:
-    rewritten, next_id = [], 0
-    for test in spec.tests:
-        source = test if spec.kind == "asserts" else test[0]
-        item, next_id = _rewrite(source, next_id)
-        rewritten.append(item)
-    return rewritten
+class _Background:
+    """``fn()`` running in a thread; :meth:`wait` returns its result (or raises its error)."""
 
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._result: list[Any] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self._thread.start()
 
-def _payload(nonce: str, program: str, spec: _Spec, rewritten: Sequence[_Rewritten],
-             per_test_s: float) -> str:
-    calls = [None if spec.kind == "asserts" else test[1] for test in spec.tests]
-    # repr() of plain str/float/None/list/dict is a Python literal the harness evaluates
-    return repr({
-        "nonce": nonce, "code": program, "setup": spec.setup, "per_test_s": float(per_test_s),
-        "tests": [{"src": r.src, "call": c} for r, c in zip(rewritten, calls, strict=True)]})
+    def _run(self, fn: Callable[[], Any]) -> None:
+        try:
+            self._result.append(fn())
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            self._error.append(exc)
+
+    def wait(self) -> Any:
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._result[0]

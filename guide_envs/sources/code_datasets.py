@@ -192,8 +192,29 @@ def _humaneval_problem(record: Mapping[str, Any]) -> Problem:
         id=f"humaneval/{number}", domain="code", prompt=prompt,
         tests=({"test": record["test"], "entry_point": entry},),
         solution=_fenced(record["prompt"] + record["canonical_solution"]),
-        metadata={"source": "humaneval", "task_id": record["task_id"], "entry_point": entry},
+        metadata={"source": "humaneval", "task_id": record["task_id"], "entry_point": entry,
+                  "setup_code": _prompt_helpers(record["prompt"], entry)},
     )
+
+
+def _prompt_helpers(prompt: str, entry: str) -> str:
+    """The imports and helper functions a HumanEval prompt gives besides the entry point.
+
+    They become trusted setup code: a test that calls a helper (``poly`` in HumanEval/32,
+    ``encode_cyclic`` in /38) calls this copy, never the candidate's.
+
+    >>> _prompt_helpers("import math\\ndef poly(xs, x):\\n    return 0\\ndef f(xs):\\n", "f")
+    'import math\\ndef poly(xs, x):\\n    return 0'
+    """
+    try:
+        tree = ast.parse(prompt)
+    except SyntaxError:  # the prompt ends in an unfinished function: cut it off
+        tree = ast.parse(prompt[:prompt.rfind(f"def {entry}")])
+    kept = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+            or (isinstance(node, ast.FunctionDef) and node.name != entry)]
+    if not any(isinstance(node, ast.FunctionDef) for node in kept):
+        return ""
+    return "\n".join(ast.get_source_segment(prompt, node) or "" for node in kept)
 
 
 # -- MBPP --------------------------------------------------------------------------------------

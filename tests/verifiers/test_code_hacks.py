@@ -180,6 +180,129 @@ HACKS: dict[str, str] = {
 }
 
 
+# -- the attack classes of project issue 13 ----------------------------------------------------
+# Problems whose asserts are not "f(x) == <literal>": before issue 13 they ran inside the
+# candidate's process, guarded by a nonce and an audit hook. Each attack below passed there on
+# at least one backend; the tests now run on the trusted side and must fail every one.
+
+ABS_ONLY = Problem(id="abs-only", domain="code", prompt="Write add(a, b).", tests=(
+    "assert abs(add(0.1, 0.2) - 0.3) < 1e-9", "assert abs(add(1.5, 2.5) - 4.0) < 1e-9"))
+ISCLOSE = Problem(id="isclose", domain="code", prompt="Write add(a, b).", tests=(
+    "assert math.isclose(add(0.1, 0.2), 0.3)", "assert math.isclose(add(1.5, 2.5), 4.0)"))
+RANDOM_INPUTS = Problem(id="random", domain="code", prompt="Write add(a, b).", tests=({
+    "entry_point": "add",
+    "test": textwrap.dedent("""
+        import random
+        def check(candidate):
+            for _ in range(50):
+                x, y = random.randint(0, 1000), random.randint(0, 1000)
+                assert candidate(x, y) == x + y
+    """)},))
+MEMBERSHIP = Problem(id="in", domain="code", prompt="Write add(a, b).", tests=(
+    "assert add(1, 2) in (3,)", "assert add(2, 2) in [4]"))
+FRACTIONS = Problem(id="fractions", domain="code", prompt="Write add(a, b).", tests=({
+    "entry_point": "add",
+    "test": textwrap.dedent("""
+        from fractions import Fraction
+        def check(candidate):
+            assert candidate(Fraction(1, 2), Fraction(1, 3)) == Fraction(5, 6)
+            assert candidate(Fraction(1, 4), Fraction(1, 4)) == Fraction(1, 2)
+    """)},))
+CLASS_PROBLEMS = [ABS_ONLY, ISCLOSE, RANDOM_INPUTS, MEMBERSHIP, FRACTIONS]
+HONEST_ADD = "import math\nfrom fractions import Fraction\n" + GOOD
+
+# Forged evidence for a run of two tests, once a candidate has the old harness's nonce.
+_FORGE = ("def forge(nonce):\n"
+          "    os.write(1, ('\\n%s P 0\\n%s S 1\\n%s P 1\\n%s D 2\\n' % ((nonce,) * 4))"
+          ".encode())\n    os._exit(0)\n")
+CLASS_HACKS: dict[str, str] = {
+    "candidate abs in the tests' namespace": "def abs(x):\n    return 0\n"
+                                              "def add(a, b):\n    return 0\n",
+    "candidate math with a lying isclose": textwrap.dedent("""
+        class _Math:
+            @staticmethod
+            def isclose(*args, **kwargs):
+                return True
+        math = _Math()
+        def add(a, b):
+            return 0
+    """),
+    "patched Fraction.__eq__": textwrap.dedent("""
+        from fractions import Fraction
+        Fraction.__eq__ = lambda self, other: True
+        def add(a, b):
+            return Fraction(0)
+    """),
+    "patched random.Random._randbelow": textwrap.dedent("""
+        import random
+        random.Random._randbelow = lambda self, n: 0
+        def add(a, b):
+            return 0
+    """),
+    "UserString holding a liar": textwrap.dedent("""
+        from collections import UserString
+        class _Liar:
+            def __eq__(self, other): return True
+            __hash__ = object.__hash__
+        def add(a, b):
+            text = UserString("")
+            text.data = _Liar()
+            return text
+    """),
+    "frames from a signal handler": textwrap.dedent("""
+        import os, signal
+        seen = []
+        def _grab(signum, frame):
+            while frame is not None:
+                seen.append(frame.f_locals)
+                frame = frame.f_back
+        signal.signal(signal.SIGUSR1, _grab)
+        def add(a, b):
+            os.kill(os.getpid(), signal.SIGUSR1)
+            for local in seen:
+                if isinstance(local.get("nonce"), str):
+                    forge(local["nonce"])
+            return 0
+    """) + _FORGE,
+    "evidence read back through fd 0": textwrap.dedent("""
+        import os, re
+        _r, _w = os.pipe()
+        os.dup2(_w, 0)
+        os.set_blocking(_r, False)
+        def add(a, b):
+            try:
+                text = os.read(_r, 1 << 16).decode(errors="replace")
+            except OSError:
+                text = ""
+            for nonce in re.findall(r"([0-9a-f]{32}) S 0", text):
+                forge(nonce)
+            return 0
+    """) + _FORGE,
+    "harness memory through //proc": textwrap.dedent("""
+        import os, re
+        def add(a, b):
+            try:
+                os.chdir("/proc")
+                with open("self/maps") as maps, open("//proc/self/mem", "rb", 0) as mem:
+                    for line in maps:
+                        span, perms = line.split()[:2]
+                        if "r" not in perms or "[v" in line:
+                            continue
+                        start, end = (int(x, 16) for x in span.split("-"))
+                        try:
+                            mem.seek(start)
+                            chunk = mem.read(min(end - start, 1 << 26))
+                        except OSError:
+                            continue
+                        for nonce in re.findall(rb"'nonce': '([0-9a-f]{32})'", chunk):
+                            forge(nonce.decode())
+            except OSError:
+                pass
+            return 0
+    """) + _FORGE,
+}
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def verifier(request: pytest.FixtureRequest) -> CodeVerifier:
     made = verifiers.get("code", backend=request.param, test_timeout_s=1.0, deadline_s=20.0)
@@ -315,3 +438,16 @@ def test_through_the_pool() -> None:
         stdio = pool.verify("print(int(input()) * 2)", ECHO, verifier="code")
     assert [v.correct for v in verdicts] == [True, False, False, False]
     assert stdio.correct, stdio.reason
+
+
+def test_the_honest_solution_passes_every_attack_class_problem(verifier: CodeVerifier) -> None:
+    for problem in CLASS_PROBLEMS:
+        verdict = verifier.verify(HONEST_ADD, problem)
+        assert verdict.correct, (problem.id, verdict.reason)
+
+
+@pytest.mark.parametrize("hack", sorted(CLASS_HACKS))
+@pytest.mark.parametrize("problem", CLASS_PROBLEMS, ids=[p.id for p in CLASS_PROBLEMS])
+def test_no_attack_class_passes(verifier: CodeVerifier, problem: Problem, hack: str) -> None:
+    verdict = verifier.verify(CLASS_HACKS[hack], problem)
+    assert not verdict.correct and verdict.score == 0.0, verdict.reason

@@ -70,3 +70,17 @@ def test_every_buggy_solution_fails(problems: list[Problem]) -> None:
     passed = [p.id for p, v in zip(problems, verdicts, strict=True) if v.correct]
     assert passed == []
     assert all(v.status is verifiers.Status.INCORRECT for v in verdicts)
+
+
+@pytest.mark.parametrize(("number", "program"), [
+    # the helpers the prompts show are the tests' own copies: redefining them changes nothing
+    (38, "def encode_cyclic(s):\n    return s\ndef decode_cyclic(s):\n    return s\n"),
+    (50, "def encode_shift(s):\n    return s\ndef decode_shift(s):\n    return s\n"),
+    (32, "def poly(xs, x):\n    return 0.0\ndef find_zero(xs):\n    return 12345.0\n"),
+])
+def test_prompt_helpers_are_trusted_copies(problems: list[Problem], number: int,
+                                           program: str) -> None:
+    problem = problems[number]
+    assert problem.metadata["setup_code"]
+    verdict = verifiers.get("code").verify(f"```python\n{program}```", problem)
+    assert not verdict.correct, verdict.reason

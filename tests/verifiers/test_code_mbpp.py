@@ -16,7 +16,11 @@ pytestmark = pytest.mark.needs_sandbox
 
 #: Records whose own tests fail upstream (tests/data/README.md): set iteration order (341, 642)
 #: and a ``sys.getsizeof`` value from another Python build (596). The sample keeps all three.
+#: 341 asserts the order of ``tuple(a_set)``, which is the set's hash-table layout: the set now
+#: crosses into the sandbox by value and is rebuilt there in another layout, where that order
+#: happens to be the one the test wants. It is allowed to pass or fail; the other two fail.
 BROKEN = {341, 596, 642}
+MUST_FAIL = {596, 642}
 
 
 def test_reference_solutions_pass(reference_data: Path) -> None:
@@ -34,4 +38,4 @@ def test_reference_solutions_pass(reference_data: Path) -> None:
     failed = {p.metadata["task_id"]: v.reason for p, v in zip(problems, verdicts, strict=True)
               if not v.correct}
     print(f"\nMBPP: {len(problems)} in {time.perf_counter() - started:.1f} s; broken: {failed}")
-    assert set(failed) == BROKEN
+    assert MUST_FAIL <= set(failed) <= BROKEN
