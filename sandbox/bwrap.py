@@ -33,6 +33,9 @@ __all__ = ["LANGUAGES", "BwrapSandbox", "check_relative"]
 
 SANDBOX_UID = 65534
 WORKDIR = "/work"
+#: Size of the sandbox's /dev/shm, a tmpfs of its own; the rest of /dev is read-only.
+DEV_SHM_BYTES = 64 << 20
+_DEV_SHM = ("--perms", "1777", "--size", str(DEV_SHM_BYTES), "--tmpfs", "/dev/shm")
 #: Language -> (file name of the program, command that runs it, relative to the work dir).
 LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "python": ("main.py", ("/usr/bin/python3", "-s", "-B", "main.py")),
@@ -262,7 +265,7 @@ def _command(inputs: Mapping[str, bytes], collect: tuple[str, ...], limits: Limi
     argv = ["bwrap", "--unshare-all", *(["--share-net"] if limits.network else []),
             "--as-pid-1", "--die-with-parent", "--new-session", "--uid", str(SANDBOX_UID), "--gid",
             str(SANDBOX_UID), "--hostname", "sandbox", "--ro-bind", "/usr", "/usr",
-            *_system_links(), "--proc", "/proc", "--dev", "/dev", "--size", size,
+            *_system_links(), "--proc", "/proc", "--dev", "/dev", *_DEV_SHM, "--size", size,
             "--tmpfs", "/tmp", "--size", size, "--perms", "0755", "--tmpfs", WORKDIR]
     for path in (*_ETC, *(_NET_ETC if limits.network else ())):
         argv += ["--ro-bind-try", path, path]
@@ -275,7 +278,7 @@ def _command(inputs: Mapping[str, bytes], collect: tuple[str, ...], limits: Limi
     if collect:
         argv += data("--ro-bind-data", b"".join(n.encode() + b"\0" for n in collect),
                      "/.collect")
-    argv += ["--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
+    argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
     for key, value in _ENV.items():
         argv += ["--setenv", key, value]
     script = _COLLECT_SH.format(fd=collect_fd) if collect else _INIT_SH

@@ -28,11 +28,14 @@ from sandbox.bwrap import check_relative
 from sandbox.channel import Channel
 from sandbox.limits import Limits
 from sandbox.result import ExecResult
+from sandbox.zygote import clear_keyrings, remove_ipc
 
 __all__ = ["TEMP_PREFIX", "UID_POOL", "HostRunner", "ProcessSandbox"]
 
 #: Prefix of every per-run temporary directory (so leftovers are easy to find).
 TEMP_PREFIX = "guide-rl-sandbox-"
+#: Directories every uid may write that outlive a run: wiped of a pool uid's files after it.
+SHARED_SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue")
 #: Uids handed to runs of :class:`ProcessSandbox`, one per concurrent run.
 UID_POOL = range(64000, 64512)
 _LOCK_DIR = Path(tempfile.gettempdir()) / "guide-rl-uid-locks"
@@ -58,8 +61,12 @@ def _user_tasks(uid: int) -> int:
     return count
 
 
-def _limit_child(limits: Limits, nproc: int) -> Callable[[], None]:
-    """A ``preexec_fn`` that applies ``limits`` in the child (after it dropped privileges)."""
+def _limit_child(limits: Limits, nproc: int, pool_uid: bool) -> Callable[[], None]:
+    """A ``preexec_fn`` that applies ``limits`` in the child (after it dropped privileges).
+
+    A pool uid's keyrings are emptied first: kernel keys outlive a run, and the next run with
+    that uid must not find them.
+    """
     assert limits.cpu_s is not None
     cpu = max(1, -(-int(limits.cpu_s * 1000) // 1000))
     pairs = {resource.RLIMIT_AS: limits.memory_mb << 20, resource.RLIMIT_NPROC: nproc,
@@ -67,12 +74,33 @@ def _limit_child(limits: Limits, nproc: int) -> Callable[[], None]:
              resource.RLIMIT_FSIZE: limits.file_size_mb << 20}
 
     def apply() -> None:
+        if pool_uid:
+            clear_keyrings()
         os.umask(0o077)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         for kind, value in pairs.items():
             resource.setrlimit(kind, (value, value))
 
     return apply
+
+
+def wipe_user(uid: int) -> None:
+    """Remove what ``uid`` left where a later run could find it.
+
+    That is its files in the shared scratch directories (:data:`SHARED_SCRATCH`) and its
+    System V IPC objects; its processes are already dead (``execute`` kills them).
+    """
+    for root in SHARED_SCRATCH:
+        with contextlib.suppress(OSError):
+            for entry in list(os.scandir(root)):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_uid != uid:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, onerror=_force_remove)
+                    else:
+                        os.unlink(entry.path)
+    remove_ipc(uid)
 
 
 def kill_user(uid: int) -> None:
@@ -97,8 +125,10 @@ def claim_uid() -> Iterator[int]:
             continue
         try:
             kill_user(uid)  # whatever a crashed earlier holder left behind
+            wipe_user(uid)
             yield uid
         finally:
+            wipe_user(uid)
             os.close(fd)
         return
     raise RuntimeError(f"all {len(UID_POOL)} sandbox uids are in use")
@@ -202,7 +232,8 @@ class HostRunner:
             env = {**_env(root), **(channel.environment(fds) if channel is not None else {})}
             outcome = execute([*interpreter, program], stdin=stdin.encode(), limits=limits,
                               cwd=root, env=env, user=uid, pass_fds=fds,
-                              preexec_fn=_limit_child(limits, self._nproc(uid, limits)),
+                              preexec_fn=_limit_child(limits, self._nproc(uid, limits),
+                                                      pool_uid=uid is not None),
                               kill=lambda pgid: self._kill(uid, pgid),
                               on_start=channel.program_started if channel is not None else None)
             cap = limits.file_size_mb << 20
