@@ -29,25 +29,31 @@ from sandbox.channel import CHANNEL_ENV, Channel
 from sandbox.limits import Limits
 from sandbox.result import ExecResult
 
-__all__ = ["LANGUAGES", "BwrapSandbox", "check_relative"]
+__all__ = ["DEV_SHM_ARGS", "ETC_PATHS", "GROUP_FILE", "LANGUAGES", "PASSWD_FILE", "SANDBOX_ENV",
+           "SANDBOX_UID", "WORKDIR", "BwrapSandbox", "Fds", "as_bytes", "check_relative",
+           "host_user", "probe", "system_links"]
 
 SANDBOX_UID = 65534
 WORKDIR = "/work"
 #: Size of the sandbox's /dev/shm, a tmpfs of its own; the rest of /dev is read-only.
 DEV_SHM_BYTES = 64 << 20
-_DEV_SHM = ("--perms", "1777", "--size", str(DEV_SHM_BYTES), "--tmpfs", "/dev/shm")
+DEV_SHM_ARGS = ("--perms", "1777", "--size", str(DEV_SHM_BYTES), "--tmpfs", "/dev/shm")
 #: Language -> (file name of the program, command that runs it, relative to the work dir).
 LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "python": ("main.py", ("/usr/bin/python3", "-s", "-B", "main.py")),
     "bash": ("main.sh", ("/bin/bash", "main.sh")),
 }
-_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1"}
-_ETC = ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives")
+#: The program's whole environment.
+SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1"}
+#: Host files bound read-only into the sandbox.
+ETC_PATHS = ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives")
 _NET_ETC = ("/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/ssl",
             "/etc/ca-certificates", "/etc/gai.conf")
-_PASSWD = b"root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/tmp:/bin/sh\n"
-_GROUP = b"root:x:0:\nnogroup:x:65534:\n"
+#: The sandbox's /etc/passwd and /etc/group: root and the sandbox user only.
+PASSWD_FILE = (b"root:x:0:0:root:/root:/usr/sbin/nologin\n"
+               b"nobody:x:65534:65534:nobody:/tmp:/bin/sh\n")
+GROUP_FILE = b"root:x:0:\nnogroup:x:65534:\n"
 #: PID 1 of the sandbox: runs the program (not as init, so signals behave), reaps orphans, and
 #: exits with its status; when it exits the kernel kills everything left in the namespace.
 _INIT_SH = '"$@"; exit $?'
@@ -64,12 +70,12 @@ def check_relative(name: str) -> str:
     return str(path)
 
 
-def _host_user() -> int | None:
+def host_user() -> int | None:
     """The host uid to run ``bwrap`` as: nobody when we are root, else ourselves (None)."""
     return SANDBOX_UID if os.geteuid() == 0 else None
 
 
-def _system_links() -> list[str]:
+def system_links() -> list[str]:
     """Flags recreating /bin, /sbin, /lib* as the host has them (links or read-only binds)."""
     flags: list[str] = []
     for name in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
@@ -81,7 +87,7 @@ def _system_links() -> list[str]:
 
 
 @functools.cache
-def _probe() -> str | None:
+def probe() -> str | None:
     """Why bubblewrap cannot run a sandbox here, or None (probed once per process)."""
     for tool in ("bwrap", "prlimit"):
         if shutil.which(tool) is None:
@@ -89,12 +95,12 @@ def _probe() -> str | None:
     if not os.access("/usr/bin/python3", os.X_OK):
         return "/usr/bin/python3 not found (the sandbox runs the system Python)"
     argv = ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr",
-            *_system_links(), "--proc", "/proc", "--dev", "/dev", "--as-pid-1", "/bin/bash",
+            *system_links(), "--proc", "/proc", "--dev", "/dev", "--as-pid-1", "/bin/bash",
             "-c", "/usr/bin/prlimit --nproc=2 /usr/bin/true"]
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=10, cwd="/", env=_ENV,
-                              user=_host_user(), group=_host_user(),
-                              extra_groups=None if _host_user() is None else [])
+        done = subprocess.run(argv, capture_output=True, timeout=10, cwd="/", env=SANDBOX_ENV,
+                              user=host_user(), group=host_user(),
+                              extra_groups=None if host_user() is None else [])
     except (OSError, subprocess.SubprocessError) as exc:
         return f"bwrap could not start: {exc}"
     if done.returncode != 0:
@@ -129,7 +135,7 @@ class BwrapSandbox:
     @classmethod
     def unavailable(cls) -> str | None:
         """None if bubblewrap works here, else the reason (probed once, then cached)."""
-        return _probe()
+        return probe()
 
     def run(self, code: str, *, stdin: str = "", files: Mapping[str, str | bytes] | None = None,
             limits: Limits = Limits(),  # noqa: B008 - frozen, safe to share
@@ -148,10 +154,10 @@ class BwrapSandbox:
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}; choose from {sorted(LANGUAGES)}")
         program, command = LANGUAGES[language]
-        inputs = {check_relative(k): _as_bytes(v) for k, v in (files or {}).items()}
+        inputs = {check_relative(k): as_bytes(v) for k, v in (files or {}).items()}
         inputs[program] = code.encode()
         wanted = tuple(check_relative(name) for name in collect)
-        with _Fds() as fds:
+        with Fds() as fds:
             outcome = _run_bwrap(inputs, wanted, limits, command, stdin.encode(), fds, channel)
         return to_result(outcome, limits, _untar(outcome.extra, wanted, limits))
 
@@ -166,11 +172,12 @@ class BwrapSandbox:
         self.close()
 
 
-def _as_bytes(content: str | bytes) -> bytes:
+def as_bytes(content: str | bytes) -> bytes:
+    """``content`` as bytes (text is UTF-8)."""
     return content.encode() if isinstance(content, str) else bytes(content)
 
 
-class _Fds:
+class Fds:
     """The file descriptors one run owns; each is closed exactly once, at the latest on exit."""
 
     def __init__(self) -> None:
@@ -200,7 +207,7 @@ class _Fds:
             self.owned.discard(fd)
             os.close(fd)
 
-    def __enter__(self) -> _Fds:
+    def __enter__(self) -> Fds:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -208,7 +215,7 @@ class _Fds:
 
 
 def _run_bwrap(inputs: Mapping[str, bytes], wanted: tuple[str, ...], limits: Limits,
-               command: tuple[str, ...], stdin: bytes, fds: _Fds,
+               command: tuple[str, ...], stdin: bytes, fds: Fds,
                channel: Channel | None = None) -> Outcome:
     """Start bwrap, supervise it, and translate its exit status into the program's."""
     status_read, status_write = fds.pipe()
@@ -230,7 +237,7 @@ def _run_bwrap(inputs: Mapping[str, bytes], wanted: tuple[str, ...], limits: Lim
         if channel is not None:
             channel.program_started()
 
-    outcome = execute(argv, stdin=stdin, limits=limits, cwd="/", env=_ENV, user=_host_user(),
+    outcome = execute(argv, stdin=stdin, limits=limits, cwd="/", env=SANDBOX_ENV, user=host_user(),
                       pass_fds=child_fds, extra_reads=extra, on_start=started)
     if outcome.killed is None and outcome.error is None and not _program_exited(status_read):
         outcome.error = "bwrap failed: " + outcome.stderr.decode(errors="replace").strip()
@@ -252,7 +259,7 @@ def _dirs(names: Iterable[str]) -> list[str]:
 
 
 def _command(inputs: Mapping[str, bytes], collect: tuple[str, ...], limits: Limits,
-             command: tuple[str, ...], owner: _Fds,
+             command: tuple[str, ...], owner: Fds,
              collect_fd: int) -> tuple[list[str], list[int]]:
     """The bwrap argv and the file descriptors it must inherit."""
     fds: list[int] = []
@@ -265,12 +272,12 @@ def _command(inputs: Mapping[str, bytes], collect: tuple[str, ...], limits: Limi
     argv = ["bwrap", "--unshare-all", *(["--share-net"] if limits.network else []),
             "--as-pid-1", "--die-with-parent", "--new-session", "--uid", str(SANDBOX_UID), "--gid",
             str(SANDBOX_UID), "--hostname", "sandbox", "--ro-bind", "/usr", "/usr",
-            *_system_links(), "--proc", "/proc", "--dev", "/dev", *_DEV_SHM, "--size", size,
+            *system_links(), "--proc", "/proc", "--dev", "/dev", *DEV_SHM_ARGS, "--size", size,
             "--tmpfs", "/tmp", "--size", size, "--perms", "0755", "--tmpfs", WORKDIR]
-    for path in (*_ETC, *(_NET_ETC if limits.network else ())):
+    for path in (*ETC_PATHS, *(_NET_ETC if limits.network else ())):
         argv += ["--ro-bind-try", path, path]
-    argv += data("--ro-bind-data", _PASSWD, "/etc/passwd")
-    argv += data("--ro-bind-data", _GROUP, "/etc/group")
+    argv += data("--ro-bind-data", PASSWD_FILE, "/etc/passwd")
+    argv += data("--ro-bind-data", GROUP_FILE, "/etc/group")
     for parent in _dirs(list(inputs)):
         argv += ["--dir", f"{WORKDIR}/{parent}"]
     for name, content in inputs.items():
@@ -279,7 +286,7 @@ def _command(inputs: Mapping[str, bytes], collect: tuple[str, ...], limits: Limi
         argv += data("--ro-bind-data", b"".join(n.encode() + b"\0" for n in collect),
                      "/.collect")
     argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
-    for key, value in _ENV.items():
+    for key, value in SANDBOX_ENV.items():
         argv += ["--setenv", key, value]
     script = _COLLECT_SH.format(fd=collect_fd) if collect else _INIT_SH
     argv += ["--", "/bin/bash", "-c", script, "init", *_prlimit(limits), *command]

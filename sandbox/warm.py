@@ -36,20 +36,20 @@ from sandbox import zygote
 from sandbox._exec import Outcome, to_result
 from sandbox.base import Isolation
 from sandbox.bwrap import (
-    _DEV_SHM,
-    _ENV,
-    _ETC,
-    _GROUP,
-    _PASSWD,
+    DEV_SHM_ARGS,
+    ETC_PATHS,
+    GROUP_FILE,
+    PASSWD_FILE,
+    SANDBOX_ENV,
     SANDBOX_UID,
     WORKDIR,
     BwrapSandbox,
-    _as_bytes,
-    _Fds,
-    _host_user,
-    _probe,
-    _system_links,
+    Fds,
+    as_bytes,
     check_relative,
+    host_user,
+    probe,
+    system_links,
 )
 from sandbox.channel import Channel
 from sandbox.limits import Limits
@@ -71,7 +71,7 @@ def zygote_source() -> str:
     return Path(zygote.__file__).read_text()
 
 
-def _bwrap_argv(fds: _Fds, fds_socket: int) -> tuple[list[str], list[int]]:
+def _bwrap_argv(fds: Fds, fds_socket: int) -> tuple[list[str], list[int]]:
     """The bwrap command line starting the zygote, and the descriptors it inherits.
 
     ``fds_socket`` is the zygote's end of the socket over which runs' channels arrive.
@@ -85,16 +85,16 @@ def _bwrap_argv(fds: _Fds, fds_socket: int) -> tuple[list[str], list[int]]:
     size = str(TMPFS_BYTES)
     argv = ["bwrap", "--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session",
             "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox",
-            "--ro-bind", "/usr", "/usr", *_system_links(), "--proc", "/proc", "--dev", "/dev",
-            *_DEV_SHM,
+            "--ro-bind", "/usr", "/usr", *system_links(), "--proc", "/proc", "--dev", "/dev",
+            *DEV_SHM_ARGS,
             "--size", size, "--tmpfs", "/tmp", "--size", size, "--perms", "0755",
             "--tmpfs", WORKDIR]
-    for path in _ETC:
+    for path in ETC_PATHS:
         argv += ["--ro-bind-try", path, path]
-    argv += data(_PASSWD, "/etc/passwd") + data(_GROUP, "/etc/group")
+    argv += data(PASSWD_FILE, "/etc/passwd") + data(GROUP_FILE, "/etc/group")
     argv += data(zygote_source().encode(), _ZYGOTE_PATH)
     argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/", "--clearenv"]
-    for key, value in _ENV.items():
+    for key, value in SANDBOX_ENV.items():
         argv += ["--setenv", key, value]
     argv += ["--", "/usr/bin/python3", "-s", "-B", _ZYGOTE_PATH, str(fds_socket)]
     return argv, [*passed, fds_socket]
@@ -103,7 +103,7 @@ def _bwrap_argv(fds: _Fds, fds_socket: int) -> tuple[list[str], list[int]]:
 def _request(code: str, stdin: str, files: Mapping[str, str | bytes] | None, limits: Limits,
              collect: tuple[str, ...], channel: bool = False) -> bytes:
     """The length-prefixed request literal for one run (file names checked here)."""
-    inputs = {check_relative(k): _as_bytes(v) for k, v in (files or {}).items()}
+    inputs = {check_relative(k): as_bytes(v) for k, v in (files or {}).items()}
     inputs["main.py"] = code.encode()
     assert limits.cpu_s is not None
     message = {"code": code, "stdin": stdin.encode(), "files": inputs, "channel": channel,
@@ -178,7 +178,7 @@ class WarmBwrapSandbox:
     @classmethod
     def unavailable(cls) -> str | None:
         """None if bubblewrap works here, else the reason (probed once, then cached)."""
-        return _probe()
+        return probe()
 
     def run(self, code: str, *, stdin: str = "", files: Mapping[str, str | bytes] | None = None,
             limits: Limits = Limits(),  # noqa: B008 - frozen, safe to share
@@ -244,13 +244,13 @@ class WarmBwrapSandbox:
         self._stop()
         host_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._fds_socket = host_end
-        with _Fds() as fds, zygote_end:
+        with Fds() as fds, zygote_end:
             argv, passed = _bwrap_argv(fds, zygote_end.fileno())
-            user = _host_user()
+            user = host_user()
             try:
                 self._proc = subprocess.Popen(
                     argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL, bufsize=0, cwd="/", env=_ENV,
+                    stderr=subprocess.DEVNULL, bufsize=0, cwd="/", env=SANDBOX_ENV,
                     start_new_session=True, pass_fds=passed, user=user, group=user,
                     extra_groups=None if user is None else [])
             except (OSError, subprocess.SubprocessError) as exc:
