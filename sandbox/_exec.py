@@ -50,7 +50,8 @@ class Outcome:
         extra: Bytes read from each extra pipe, by its read-end file descriptor.
         elapsed_s: Wall-clock seconds from start to reaping.
         cpu_s: User plus system CPU seconds of the process and its reaped descendants.
-        killed: ``"deadline"`` or ``"output"`` when the runner killed it, else None.
+        killed: ``"deadline"``, ``"output"`` or ``"cancelled"`` when the runner killed it,
+            else None.
         error: Why it could not be started, else None.
     """
 
@@ -74,8 +75,12 @@ class _Streams:
     """Non-blocking stdin writer and capped readers driven by one selector."""
 
     def __init__(self, proc: subprocess.Popen[bytes], stdin: bytes,
-                 caps: Mapping[int, int]) -> None:
+                 caps: Mapping[int, int], cancel_fd: int | None = None) -> None:
         self.selector = selectors.DefaultSelector()
+        self.cancel_fd = cancel_fd
+        self.cancelled = False
+        if cancel_fd is not None:
+            self.selector.register(cancel_fd, selectors.EVENT_READ)
         self.caps = dict(caps)
         self.data: dict[int, bytearray] = {fd: bytearray() for fd in caps}
         self.overflow = False
@@ -104,6 +109,10 @@ class _Streams:
         for key, _ in self.selector.select(max(timeout, 0.0)):
             if key.fd == self.stdin_fd:
                 self._write()
+            elif key.fd == self.cancel_fd:
+                self.cancelled = True
+                self.selector.unregister(key.fd)
+                self.cancel_fd = None
             elif key.fd == self.watched:
                 fired = True
             else:
@@ -149,6 +158,9 @@ class _Streams:
             self.stdin_fd = -1
 
     def close(self) -> None:
+        if self.cancel_fd is not None:
+            self.selector.unregister(self.cancel_fd)
+            self.cancel_fd = None
         for fd in list(self.selector.get_map()):
             self._forget(fd)
         self.selector.close()
@@ -198,7 +210,8 @@ def execute(argv: Sequence[str], *, stdin: bytes, limits: Limits, cwd: str | Non
             preexec_fn: Callable[[], None] | None = None, pass_fds: Sequence[int] = (),
             extra_reads: Mapping[int, int] | None = None,
             kill: Callable[[int], None] = kill_group,
-            on_start: Callable[[], None] | None = None) -> Outcome:
+            on_start: Callable[[], None] | None = None,
+            cancel_fd: int | None = None) -> Outcome:
     """Run ``argv`` to completion under ``limits.wall_s`` and ``limits.output_bytes``.
 
     ``user`` switches the child to that uid and gid (with no supplementary groups).
@@ -206,6 +219,7 @@ def execute(argv: Sequence[str], *, stdin: bytes, limits: Limits, cwd: str | Non
     caller closes its write ends after the call). ``kill(pgid)`` ends the program; backends
     pass a stronger one when processes can leave the group. ``on_start`` runs once the child
     exists (to close the parent's copies of ``pass_fds``), whether or not it started.
+    ``cancel_fd`` becoming readable ends the program early (``killed="cancelled"``).
     """
     start = time.monotonic()
     proc = _start(argv, user, cwd=cwd, env=env, preexec_fn=preexec_fn,
@@ -217,7 +231,7 @@ def execute(argv: Sequence[str], *, stdin: bytes, limits: Limits, cwd: str | Non
     assert proc.stdout is not None and proc.stderr is not None
     out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
     caps = {out_fd: limits.output_bytes, err_fd: limits.output_bytes, **(extra_reads or {})}
-    streams = _Streams(proc, stdin, caps)
+    streams = _Streams(proc, stdin, caps, cancel_fd)
     try:
         killed, status, cpu_s = _supervise(proc, streams, start + limits.wall_s, kill)
     finally:
@@ -240,8 +254,9 @@ def _supervise(proc: subprocess.Popen[bytes], streams: _Streams, deadline: float
         exited = False
         while not exited:
             now = time.monotonic()
-            if killed is None and (streams.overflow or now >= deadline):
-                killed = "output" if streams.overflow else "deadline"
+            if killed is None and (streams.overflow or streams.cancelled or now >= deadline):
+                killed = "output" if streams.overflow else \
+                    "cancelled" if streams.cancelled else "deadline"
                 kill(proc.pid)
             exited = streams.pump(max(deadline - now, 0.0) if killed is None else 0.05)
     finally:
@@ -263,6 +278,8 @@ def _status(outcome: Outcome, limits: Limits) -> ExecStatus:
         return ExecStatus.SANDBOX_ERROR
     if outcome.killed == "output":
         return ExecStatus.OUTPUT_LIMIT
+    if outcome.killed == "cancelled":
+        return ExecStatus.CANCELLED
     if outcome.killed == "deadline":
         return ExecStatus.TIMEOUT
     code = outcome.returncode

@@ -238,7 +238,8 @@ def _run_bwrap(inputs: Mapping[str, bytes], wanted: tuple[str, ...], limits: Lim
             channel.program_started()
 
     outcome = execute(argv, stdin=stdin, limits=limits, cwd="/", env=SANDBOX_ENV, user=host_user(),
-                      pass_fds=child_fds, extra_reads=extra, on_start=started)
+                      pass_fds=child_fds, extra_reads=extra, on_start=started,
+                      cancel_fd=channel.cancel_fd if channel is not None else None)
     if outcome.killed is None and outcome.error is None and not _program_exited(status_read):
         outcome.error = "bwrap failed: " + outcome.stderr.decode(errors="replace").strip()
     elif outcome.returncode is not None and outcome.returncode > 128 and not outcome.killed:

@@ -62,6 +62,7 @@ class Channel:
         self._from_program_r, self._from_program_w = os.pipe()
         for fd in (self._to_program_w, self._from_program_r):
             os.set_blocking(fd, False)
+        self._cancel_r, self._cancel_w = os.pipe()
         self._buffer = bytearray()
         self._program_ends_open = True
         self._closed = False
@@ -143,6 +144,18 @@ class Channel:
         del self._buffer[:_HEADER + size]
         return message
 
+    @property
+    def cancel_fd(self) -> int:
+        """Readable once :meth:`cancel` was called: the backend then ends the program."""
+        return self._cancel_r
+
+    def cancel(self) -> None:
+        """Ask the backend to end the program now (its run reports ``cancelled``)."""
+        if self._cancel_w >= 0:
+            os.write(self._cancel_w, b"x")
+            os.close(self._cancel_w)
+            self._cancel_w = -1
+
     def finish(self) -> None:
         """Stop sending: the program reads end of file (replies can still be received)."""
         if self._to_program_w >= 0:
@@ -156,8 +169,10 @@ class Channel:
         self._closed = True
         self.program_started()
         self.finish()
-        with contextlib.suppress(OSError):
-            os.close(self._from_program_r)
+        for fd in (self._from_program_r, self._cancel_r, self._cancel_w):
+            with contextlib.suppress(OSError):
+                if fd >= 0:
+                    os.close(fd)
 
     def __enter__(self) -> Channel:
         return self

@@ -80,6 +80,10 @@ class _Deadline(Exception):
     """The host-side deadline passed before the supervisor answered."""
 
 
+class _Cancelled(Exception):
+    """The host cancelled the run (:meth:`sandbox.channel.Channel.cancel`)."""
+
+
 @dataclass
 class _Warm:
     """A pooled container and how many runs it has served."""
@@ -298,6 +302,8 @@ class DockerSandbox:
             return _result(report, limits, collect, time.monotonic() - start)
         except _Deadline:
             return _error(ExecStatus.TIMEOUT, f"no answer within {limits.wall_s} s", start)
+        except _Cancelled:
+            return _error(ExecStatus.CANCELLED, "the host cancelled the run", start)
         except (OSError, ConnectionError) as error:
             return _error(ExecStatus.SANDBOX_ERROR, f"docker exec failed: {error}", start)
         finally:
@@ -351,12 +357,14 @@ def _relay(sock: socket.socket, channel: Channel | None,
     """
     from_host, to_host = channel.program_fds() if channel is not None else (-1, -1)
     frames, records = _Frames(), _Records()
-    watched: list[Any] = [sock] + ([from_host] if channel is not None else [])
+    watched: list[Any] = [sock] + ([from_host, channel.cancel_fd] if channel is not None else [])
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             raise _Deadline
         ready = select.select(watched, [], [], left)[0]
+        if channel is not None and channel.cancel_fd in ready:
+            raise _Cancelled  # the container is replaced: that ends everything in it
         if from_host in ready:
             data = os.read(from_host, 1 << 16)
             if not data:

@@ -235,7 +235,8 @@ class HostRunner:
                               preexec_fn=_limit_child(limits, self._nproc(uid, limits),
                                                       pool_uid=uid is not None),
                               kill=lambda pgid: self._kill(uid, pgid),
-                              on_start=channel.program_started if channel is not None else None)
+                              on_start=channel.program_started if channel is not None else None,
+                              cancel_fd=channel.cancel_fd if channel is not None else None)
             cap = limits.file_size_mb << 20
             found = {name: read_inside(root, name, cap) for name in wanted}
         return to_result(outcome, limits, {k: v for k, v in found.items() if v is not None})

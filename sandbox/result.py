@@ -16,6 +16,7 @@ class ExecStatus(str, enum.Enum):
     TIMEOUT = "timeout"
     MEMORY = "memory"
     OUTPUT_LIMIT = "output_limit"
+    CANCELLED = "cancelled"  # the host ended it early (Channel.cancel)
     SANDBOX_ERROR = "sandbox_error"
 
 

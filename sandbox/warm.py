@@ -28,7 +28,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -116,13 +116,21 @@ def _request(code: str, stdin: str, files: Mapping[str, str | bytes] | None, lim
     return len(body).to_bytes(HEADER, "big") + body
 
 
-def _receive(fd: int, deadline: float) -> dict[str, Any] | str:
-    """The zygote's reply, or ``"timeout"`` / ``"eof"``."""
+def _receive(fd: int, deadline: float, cancel_fd: int | None = None,
+             on_cancel: Callable[[], None] | None = None) -> dict[str, Any] | str:
+    """The zygote's reply, or ``"timeout"`` / ``"eof"``; ``on_cancel`` once ``cancel_fd`` fires."""
     data = bytearray()
     need = HEADER
+    watched = [fd] if cancel_fd is None else [fd, cancel_fd]
     while len(data) < need:
         left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
+        ready = select.select(watched, [], [], left)[0] if left > 0 else []
+        if cancel_fd in ready and on_cancel is not None:
+            on_cancel()  # the zygote ends the run and replies as usual
+            watched = [fd]
+        if fd not in ready:
+            if ready:
+                continue
             return "timeout"
         chunk = os.read(fd, max(need - len(data), _CHUNK))
         if not chunk:
@@ -228,7 +236,10 @@ class WarmBwrapSandbox:
                     socket.send_fds(self._fds_socket, [b"c"], list(channel.program_fds()))
                 finally:
                     channel.program_started()
-            reply: dict[str, Any] | str = _receive(proc.stdout.fileno(), deadline)
+            fds_socket = self._fds_socket
+            reply: dict[str, Any] | str = _receive(
+                proc.stdout.fileno(), deadline, channel.cancel_fd if channel else None,
+                lambda: fds_socket.send(b"k") if fds_socket is not None else None)
         except (OSError, ValueError, SyntaxError) as exc:
             reply = f"the sandbox failed: {exc!r}"
         if isinstance(reply, str):

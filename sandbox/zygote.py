@@ -57,17 +57,34 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     for name in PRELOAD:
         importlib.import_module(name)
-    fds_socket = socket.socket(fileno=int(sys.argv[1]))  # the host passes channel fds here
+    fds_socket = socket.socket(fileno=int(sys.argv[1]))  # channels' fds; a byte cancels a run
     while (request := read_message(0)) is not None:
         try:
             if request["channel"]:
-                request["channel_fds"] = socket.recv_fds(fds_socket, 1, 2)[1]
+                request["channel_fds"] = receive_fds(fds_socket)
+                request["cancel_fd"] = fds_socket.fileno()
             reply = serve(request)
         except Exception as exc:  # noqa: BLE001 - the zygote must keep serving
             reap()
             reply = {"error": f"zygote: {exc!r}"}
         write_message(1, reply)
     os._exit(0)
+
+
+def receive_fds(fds_socket: socket.socket) -> list[int]:
+    """A run's channel descriptors, sent with the byte ``c``.
+
+    A ``k`` that cancelled an earlier run after it had already ended is still ahead of them
+    (the socket keeps order): it is skipped.
+    """
+    while True:
+        data, fds, _, _ = socket.recv_fds(fds_socket, 1, 2)
+        if not data:
+            raise EOFError("the host closed the socket")
+        if data == b"c":
+            return fds
+        for fd in fds:
+            os.close(fd)
 
 
 def read_message(fd: int) -> dict[str, Any] | None:
@@ -196,7 +213,7 @@ def supervise(request: dict[str, Any]) -> dict[str, Any]:
     for fd in (stdin_r, out_w, err_w, *request.get("channel_fds", ())):
         os.close(fd)
     pump = Pump(request, stdin_w, out_r, err_r)
-    killed = pump.run(pid, start + request["wall"])
+    killed = pump.run(pid, start + request["wall"], request.get("cancel_fd"))
     os.kill(-1, signal.SIGKILL)
     _, status, usage = os.wait4(pid, 0)
     reap()
@@ -236,22 +253,32 @@ class Pump:
         else:
             self._close_stdin()
 
-    def run(self, pid: int, deadline: float) -> str | None:
-        """Pump until the child exits (None), the deadline passes or output overflows."""
+    def run(self, pid: int, deadline: float, cancel_fd: int | None = None) -> str | None:
+        """Pump until the child exits (None), the deadline or the output cap is passed.
+
+        A byte on ``cancel_fd`` (the host cancelled the run) ends it too.
+        """
         pidfd = os.pidfd_open(pid)
         self.poller.register(pidfd, select.POLLIN)
+        if cancel_fd is not None:
+            self.poller.register(cancel_fd, select.POLLIN)
         try:
             while not self.overflow:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return "deadline"
                 events = self.poller.poll(max(1, int(left * 1000) + 1))
+                if cancel_fd is not None and any(fd == cancel_fd for fd, _ in events):
+                    os.read(cancel_fd, 1)
+                    return "cancelled"
                 if self._handle(events, pidfd):
                     return None
             return "output"
         finally:
             self.poller.unregister(pidfd)
             os.close(pidfd)
+            if cancel_fd is not None:
+                self.poller.unregister(cancel_fd)
 
     def _handle(self, events: list[tuple[int, int]], pidfd: int) -> bool:
         exited = False

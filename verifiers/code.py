@@ -359,13 +359,12 @@ class CodeVerifier(TwoStage):
                 status = Status.TIMEOUT
             if not first_failure:
                 first_failure = f"test {i + 1}: {outcome.problem}"
-        if run.status is not ExecStatus.OK:
-            if run.status is ExecStatus.TIMEOUT:
-                status = Status.TIMEOUT
-            end = f"the candidate's process ended badly ({run.status.value}, exit code " \
-                  f"{run.exit_code})"
-            first_failure = f"{first_failure}; {end}" if first_failure else end
-            passed = min(passed, len(plan.tests) - 1)
+        if run.status is not ExecStatus.OK and passed == len(plan.tests):
+            # every answer was right, but the process did not end cleanly: not a pass
+            status = Status.TIMEOUT if run.status is ExecStatus.TIMEOUT else Status.INCORRECT
+            first_failure = f"the candidate's process ended badly ({run.status.value}, exit " \
+                            f"code {run.exit_code})"
+            passed = len(plan.tests) - 1
         return self._grade(program, passed, len(plan.tests), first_failure, status)
 
     # -- verdicts --------------------------------------------------------------------------------

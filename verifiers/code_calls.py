@@ -6,7 +6,8 @@ process, never in the sandbox. The candidate's program runs in the sandbox under
 object is one request over the run's :class:`~sandbox.channel.Channel`, and only the result
 comes back, as a plain value in a strict encoding that this module decodes into fresh objects
 it builds itself (``None``, ``bool``, ``int``, ``float``, ``complex``, ``str``, ``bytes``,
-``bytearray``, ``Fraction``, ``Decimal`` and lists, tuples, sets, frozensets and dicts of them).
+``bytearray``, ``Fraction``, ``Decimal``, ``range`` and lists, tuples, sets, frozensets and
+dicts of them).
 Every comparison, ``abs``, ``math.isclose`` or ``in`` of a test is evaluated here on those
 values, so nothing the candidate does in its process can make a test pass except returning the
 right values.
@@ -26,7 +27,7 @@ right values.
 Wire format, JSON both ways. A value is a tagged list: ``["n"]``, ``["b", true]``,
 ``["i", "123"]``, ``["f", "0.5"]``, ``["c", "1.0", "2.0"]``, ``["s", "text"]``,
 ``["y"|"Y", base64]`` (bytes, bytearray), ``["q", "1", "3"]`` (Fraction), ``["D", "0.1"]``
-(Decimal), ``["l"|"t"|"S"|"F", [values]]``,
+(Decimal), ``["r", "0", "9", "1"]`` (range), ``["l"|"t"|"S"|"F", [values]]``,
 ``["d", [[key, value], ...]]``, ``["h", n]`` (handle). Requests: ``{"op": "load", "code",
 "names"}``, ``{"op": "call", "target", "args", "kwargs", "timeout"}``, ``{"op": "getattr" |
 "setattr" | "getitem" | "contains" | "iter" | "next" | "len" | "bool" | "str" | "repr",
@@ -112,6 +113,8 @@ def encode(value: Any) -> list[Any]:
         return [tags[kind], [encode(item) for item in value]]
     if kind is dict:
         return ["d", [[encode(k), encode(v)] for k, v in value.items()]]
+    if kind is range:
+        return ["r", str(value.start), str(value.stop), str(value.step)]
     if kind is Fraction:
         return ["q", str(value.numerator), str(value.denominator)]
     if kind is Decimal:
@@ -156,6 +159,9 @@ def _decode(node: Any, session: Session | None, budget: list[int]) -> Any:
         return complex(float(node[1]), float(node[2]))
     if tag == "s" and type(node[1]) is str:
         return node[1]
+    if tag == "r" and len(node) == 4 and all(type(x) is str and _is_integer(x)
+                                             for x in node[1:4]):
+        return range(int(node[1]), int(node[2]), int(node[3]))
     if tag == "q" and all(type(x) is str and _is_integer(x) for x in node[1:3]):
         return Fraction(int(node[1]), int(node[2]))
     if tag == "D" and type(node[1]) is str and len(node[1]) <= _DIGITS:
@@ -244,11 +250,15 @@ class Session:
         return value
 
     def close(self) -> None:
-        """Tell the server to exit (the backend ends it with the run in any case)."""
+        """Tell the server to exit; one that cannot hear it (stuck, flooding) is cancelled."""
+        told = False
         if self.dead is None:
             with contextlib.suppress(ChannelClosed):
                 self.channel.send(json.dumps({"op": "exit"}).encode(), timeout=1.0)
+                told = True
             self.dead = "the session is closed"
+        if not told:
+            self.channel.cancel()
 
     def load(self, code: str, names: Sequence[str]) -> dict[str, Any]:
         """Run the candidate's program in the sandbox; its definitions of ``names``."""

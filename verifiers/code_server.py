@@ -70,6 +70,8 @@ class Server:
         if isinstance(value, (bytes, bytearray)):
             tag = "y" if isinstance(value, bytes) else "Y"
             return [tag, base64.b64encode(bytes(value)).decode("ascii")]
+        if kind is range:
+            return ["r", str(value.start), str(value.stop), str(value.step)]
         named = f"{kind.__module__}.{kind.__qualname__}"
         if named == "fractions.Fraction":
             return ["q", str(value.numerator), str(value.denominator)]
@@ -93,6 +95,8 @@ class Server:
                   "h": lambda: self.objects[node[1]]}
         if tag in simple:
             return simple[tag]()
+        if tag == "r":
+            return range(int(node[1]), int(node[2]), int(node[3]))
         if tag == "q":
             from fractions import Fraction
             return Fraction(int(node[1]), int(node[2]))

@@ -260,3 +260,23 @@ def test_channel_refuses_oversized_messages() -> None:
             channel.receive(timeout=1)
         with pytest.raises(TimeoutError):
             Channel().receive(timeout=0.05)
+
+
+def test_a_cancelled_run_ends_at_once(box: sandbox.Sandbox) -> None:
+    import threading
+    import time
+
+    from sandbox.channel import Channel
+
+    with Channel() as channel:
+        result: list[sandbox.ExecResult] = []
+        run = threading.Thread(target=lambda: result.append(
+            box.run("while True:\n    pass", limits=Limits(wall_s=30), channel=channel)))
+        run.start()
+        time.sleep(0.5)
+        start = time.monotonic()
+        channel.cancel()
+        run.join(30)
+        assert time.monotonic() - start < 5.0
+    assert result[0].status is ExecStatus.CANCELLED
+    assert box.run("print(1)").stdout == "1\n"  # the next run is unaffected
