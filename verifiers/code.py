@@ -265,7 +265,7 @@ class CodeVerifier(TwoStage):
         return program
 
     def judge(self, extracted: str, problem: Any) -> Verdict:
-        """Run the tests on ``extracted`` in the sandbox and grade the evidence.
+        """Run the candidate in the sandbox against the tests (stdio or function calls); grade.
 
         When no sandbox can start here the verdict is ``unavailable`` (score 0), its reason
         starting with :data:`SANDBOX_UNAVAILABLE` and saying what to install.

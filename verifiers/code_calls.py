@@ -229,7 +229,7 @@ class Session:
         if reply.get("timeout") is True:
             raise CallTimeout(f"{op} timed out")
         if "raised" in reply:
-            raise _exception(reply["raised"])
+            raise _exception(reply["raised"], op)
         if op == "load":  # descriptions of names, their values decoded one by one later
             return reply.get("ok")
         try:
@@ -277,12 +277,18 @@ def _update(original: Any, new: Any) -> None:
         original.update(new)
 
 
-def _exception(raised: Any) -> BaseException:
-    """The exception a test sees when the candidate raised ``[name, message]``."""
+def _exception(raised: Any, op: str) -> BaseException:
+    """The exception a test sees when the candidate raised ``[name, message]`` during ``op``.
+
+    Builtin exceptions keep their class, except that only ``next`` may end an iteration: a
+    StopIteration out of a call would silently end ``map(candidate, cases)`` in a test.
+    """
     name, message = (raised + ["", ""])[:2] if type(raised) is list else ("Exception", "")
     name, message = str(name)[:80], str(message)[:300]
     kind = getattr(builtins, name, None)
-    if isinstance(kind, type) and issubclass(kind, Exception) and name not in _EXITS:
+    ends_iteration = name in ("StopIteration", "StopAsyncIteration")
+    if isinstance(kind, type) and issubclass(kind, Exception) and name not in _EXITS and (
+            op == "next" or not ends_iteration):
         return kind(message)
     return CandidateError(f"{name}: {message}" if message else name)
 

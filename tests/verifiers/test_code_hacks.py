@@ -208,6 +208,8 @@ FRACTIONS = Problem(id="fractions", domain="code", prompt="Write add(a, b).", te
             assert candidate(Fraction(1, 2), Fraction(1, 3)) == Fraction(5, 6)
             assert candidate(Fraction(1, 4), Fraction(1, 4)) == Fraction(1, 2)
     """)},))
+ALL_OF_MAP = Problem(id="all-map", domain="code", prompt="Write is_even(n).", tests=(
+    "assert all(map(is_even, [0, 2, 4])) and not any(map(is_even, [1, 3]))",))
 CLASS_PROBLEMS = [ABS_ONLY, ISCLOSE, RANDOM_INPUTS, MEMBERSHIP, FRACTIONS]
 HONEST_ADD = "import math\nfrom fractions import Fraction\n" + GOOD
 
@@ -468,6 +470,13 @@ def test_through_the_pool() -> None:
         stdio = pool.verify("print(int(input()) * 2)", ECHO, verifier="code")
     assert [v.correct for v in verdicts] == [True, False, False, False]
     assert stdio.correct, stdio.reason
+
+
+def test_stop_iteration_from_a_call_does_not_end_the_tests_loop(verifier: CodeVerifier) -> None:
+    # in-process, StopIteration raised by the function ends map() early: all([]) is True
+    assert verifier.verify("def is_even(n):\n    return n % 2 == 0\n", ALL_OF_MAP).correct
+    verdict = verifier.verify("def is_even(n):\n    raise StopIteration\n", ALL_OF_MAP)
+    assert not verdict.correct, verdict.reason
 
 
 def test_the_honest_solution_passes_every_attack_class_problem(verifier: CodeVerifier) -> None:
