@@ -198,24 +198,25 @@ class Session:
         self.channel = channel
         self.deadline = float("inf")  # when the current test's time runs out
         self.dead: str | None = None
+        self.incident: BaseException | None = None  # the current test's timeout or loss
 
     def request(self, op: str, target: int | None = None, **fields: Any) -> Any:
         """Send one request; the decoded result (or the candidate's exception, raised)."""
         if self.dead is not None:
-            raise CandidateGone(self.dead)
+            raise self._incident(CandidateGone(self.dead))
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise CallTimeout("the test ran out of time")
+            raise self._incident(CallTimeout("the test ran out of time"))
         message = {"op": op, "target": target, "timeout": left, **fields}
         try:
             self.channel.send(json.dumps(message).encode(), timeout=left + STUCK_GRACE_S)
             raw = self.channel.receive(timeout=left + STUCK_GRACE_S)
         except TimeoutError:
             self.dead = "the candidate is stuck (it did not stop at its timeout)"
-            raise CallTimeout(self.dead) from None
+            raise self._incident(CallTimeout(self.dead)) from None
         except ChannelClosed as exc:
             self.dead = f"the candidate's process ended ({exc})"
-            raise CandidateGone(self.dead) from None
+            raise self._incident(CandidateGone(self.dead)) from None
         return self._result(raw, op)
 
     def _result(self, raw: bytes, op: str) -> Any:
@@ -225,9 +226,9 @@ class Session:
             reply = None
         if type(reply) is not dict:
             self.dead = "the candidate's server sent a malformed reply"
-            raise CandidateGone(self.dead)
+            raise self._incident(CandidateGone(self.dead))
         if reply.get("timeout") is True:
-            raise CallTimeout(f"{op} timed out")
+            raise self._incident(CallTimeout(f"{op} timed out"))
         if "raised" in reply:
             raise _exception(reply["raised"], op)
         if op == "load":  # descriptions of names, their values decoded one by one later
@@ -238,6 +239,12 @@ class Session:
         except RecursionError:
             raise ValueError("the candidate returned a value nested too deeply") from None
         return (value, mutated) if op == "call" else value
+
+    def _incident(self, exc: BaseException) -> BaseException:
+        """Remember a timeout or a lost candidate: the test fails even if it catches it."""
+        if self.incident is None:
+            self.incident = exc
+        return exc
 
     def call(self, target: int, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
         """Call the candidate's ``target``; arguments it mutated are updated in place."""
@@ -417,6 +424,7 @@ def run_call_tests(session: Session, program: str, plan: CallTests) -> CallTests
 def _run_test(session: Session, namespace: dict[str, Any], source: str, entry: str | None,
               found: Mapping[str, Any], per_test_s: float) -> Outcome:
     session.deadline = time.monotonic() + per_test_s
+    session.incident = None
     try:
         namespace[_EQUAL] = _assert_equal
         exec(_compile_test(source), namespace)  # noqa: S102 - trusted test code
@@ -428,6 +436,10 @@ def _run_test(session: Session, namespace: dict[str, Any], source: str, entry: s
         return Outcome(problem="timed out", timed_out=True)
     except BaseException as exc:  # noqa: BLE001 - the test failed; say how
         return Outcome(problem=_describe(exc))
+    if session.incident is not None:  # the test caught it (a bare except): it still fails
+        timed_out = isinstance(session.incident, CallTimeout)
+        return Outcome(problem="timed out" if timed_out else _describe(session.incident),
+                       timed_out=timed_out)
     return Outcome(passed=True)
 
 

@@ -149,3 +149,15 @@ def test_values_too_big_or_too_deep_fail_the_test_not_the_verifier() -> None:
                  "return 10 ** 5000", "return list(range(2_000_000))"):
         verdict = CodeVerifier().verify(f"def f():\n    {body}\n", _problem("assert f() == 1"))
         assert verdict.status is Status.INCORRECT, (body, verdict.reason)
+
+
+@pytest.mark.needs_sandbox
+def test_a_test_that_swallows_everything_still_fails_on_a_hang_or_a_lost_candidate() -> None:
+    forgiving = _problem("try:\n    assert f() == 1\nexcept:\n    pass")
+    verifier = CodeVerifier(test_timeout_s=1.0)
+    assert verifier.verify("def f():\n    return 1\n", forgiving).correct
+    assert verifier.verify("def f():\n    return 2\n", forgiving).correct  # as the test says
+    hang = verifier.verify("def f():\n    while True:\n        pass\n", forgiving)
+    assert hang.status is Status.TIMEOUT, hang.reason
+    gone = verifier.verify("import os\ndef f():\n    os._exit(0)\n", forgiving)
+    assert not gone.correct and "ended" in gone.reason, gone.reason
