@@ -1,7 +1,7 @@
 """Integer arithmetic as a chain of rewrites, for tiny models: ``5*18-3*1*9`` -> ``90-3*1*9=...``.
 
-The compact format of the ``tiny`` preset (``/work/shared/TINY_PRESET.md``): the prompt is the
-bare expression over ``0123456789+-*``; the solution rewrites it one operation at a time (the
+The compact format of the ``tiny`` preset (:mod:`agents.tiny`): the prompt is the bare
+expression over ``0123456789+-*``; the solution rewrites it one operation at a time (the
 leftmost multiplication first, then additions and subtractions from left to right) and ends with
 the answer: ``90-3*1*9=90-3*9=90-27=63;A:63``. The hint is the first state of that chain
 (``918+26`` for ``18*51+26``), which never states the answer; a one-operation problem, whose
