@@ -143,12 +143,14 @@ class _Spec:
     setup: str = ""
     compare: str = ""
     language: str = "python"
+    entry_point: str = ""  # the function the asserts test (a builtin's name is allowed)
 
 
 def _spec(problem: Any) -> _Spec:
     tests = tuple(getattr(problem, "tests", ()) or ())
     meta = getattr(problem, "metadata", None) or {}
     setup, compare = str(meta.get("setup_code", "") or ""), str(meta.get("compare", "") or "")
+    entry = str(meta.get("entry_point", "") or "")
     language = str(meta.get("language", "python") or "python").lower()
     if not tests:
         return _Spec("invalid: the problem has no tests", ())
@@ -156,7 +158,7 @@ def _spec(problem: Any) -> _Spec:
         cases = tuple((str(t["input"]), str(t["output"])) for t in tests)
         return _Spec("stdio", cases, setup, compare, language)
     if all(isinstance(t, str) for t in tests):
-        return _Spec("asserts", tests, setup, compare, language)
+        return _Spec("asserts", tests, setup, compare, language, entry)
     if all(isinstance(t, Mapping) and "test" in t and "entry_point" in t for t in tests):
         checks = tuple((str(t["test"]), str(t["entry_point"])) for t in tests)
         return _Spec("check", checks, setup, compare, language)
@@ -328,7 +330,8 @@ class CodeVerifier(TwoStage):
         from sandbox import ExecStatus
 
         tests = [(t, None) for t in spec.tests] if spec.kind == "asserts" else list(spec.tests)
-        plan = CallTests(spec.setup, tests, self.test_timeout_s, all_tests=self.partial_credit)
+        plan = CallTests(spec.setup, tests, self.test_timeout_s, all_tests=self.partial_credit,
+                         entry_points=frozenset(filter(None, [spec.entry_point])))
         wall = min(self.deadline_s, self.test_timeout_s * (len(tests) + 2) + 5.0)
         box = _sandbox(backend_for(self.backend, "python"))
         with Channel() as channel:

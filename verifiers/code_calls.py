@@ -27,7 +27,8 @@ right values.
 Wire format, JSON both ways. A value is a tagged list: ``["n"]``, ``["b", true]``,
 ``["i", "123"]``, ``["f", "0.5"]``, ``["c", "1.0", "2.0"]``, ``["s", "text"]``,
 ``["y"|"Y", base64]`` (bytes, bytearray), ``["q", "1", "3"]`` (Fraction), ``["D", "0.1"]``
-(Decimal), ``["r", "0", "9", "1"]`` (range), ``["l"|"t"|"S"|"F", [values]]``,
+(Decimal), ``["r", "0", "9", "1"]`` (range), ``["B", "int"]`` (a builtin type or function, by
+name), ``["l"|"t"|"S"|"F", [values]]``,
 ``["d", [[key, value], ...]]``, ``["h", n]`` (handle). Requests: ``{"op": "load", "code",
 "names"}``, ``{"op": "call", "target", "args", "kwargs", "timeout"}``, ``{"op": "getattr" |
 "setattr" | "getitem" | "contains" | "iter" | "next" | "len" | "bool" | "str" | "repr",
@@ -65,6 +66,11 @@ _DIGITS = 4000  # int() refuses more than 4300 digits by default
 # Never imported on the candidate's behalf: modules with side effects on import.
 _NO_IMPORT = frozenset({"antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo",
                         "webbrowser", "pydoc", "lib2to3", "ensurepip", "venv"})
+# Builtins a candidate may not hand to the tests (a test that calls what it got back would run
+# them here, outside the sandbox).
+_UNSAFE_BUILTINS = frozenset({
+    "eval", "exec", "compile", "open", "input", "breakpoint", "globals", "locals", "vars",
+    "getattr", "setattr", "delattr", "help", "exit", "quit", "copyright", "credits", "license"})
 # Exceptions the tests may see by their own class when the candidate raises them.
 _EXITS = frozenset({"SystemExit", "KeyboardInterrupt", "GeneratorExit"})
 
@@ -121,6 +127,9 @@ def encode(value: Any) -> list[Any]:
         return ["D", str(value)]
     if kind is Remote:
         return ["h", object.__getattribute__(value, "_key")]
+    name = getattr(value, "__name__", None)
+    if type(name) is str and vars(builtins).get(name) is value:
+        return ["B", name]  # a builtin type or function, passed by name: int, len
     raise TypeError(f"a test passed a {kind.__name__} to the candidate; only plain values and "
                     "the candidate's own objects can cross into the sandbox")
 
@@ -174,6 +183,9 @@ def _decode(node: Any, session: Session | None, budget: list[int]) -> Any:
         return {"l": list, "t": tuple, "S": set, "F": frozenset}[tag](items)
     if tag == "d" and type(node[1]) is list:
         return {decode(k, session, budget): decode(v, session, budget) for k, v in node[1]}
+    if tag == "B" and type(node[1]) is str and not node[1].startswith("_") and \
+            node[1] not in _UNSAFE_BUILTINS and callable(vars(builtins).get(node[1])):
+        return vars(builtins)[node[1]]
     if tag == "h" and type(node[1]) is int and session is not None:
         return Remote(session, node[1])
     raise ValueError(f"malformed value from the candidate: {str(node)[:80]}")
@@ -384,6 +396,7 @@ class CallTests:
     tests: Sequence[tuple[str, str | None]]
     per_test_s: float
     all_tests: bool = True  # False: stop at the first failure (its verdict is 0 anyway)
+    entry_points: frozenset[str] = frozenset()  # the candidate's even where a builtin is named
     outcomes: list[Outcome] = field(default_factory=list)
     early: str = ""  # why the candidate failed before any test ran
 
@@ -394,7 +407,7 @@ def run_call_tests(session: Session, program: str, plan: CallTests) -> CallTests
     Fills ``plan.outcomes`` (one per test) or ``plan.early``; returns ``plan``.
     """
     sources = [plan.setup, *(src for src, _ in plan.tests)]
-    entries = [entry for _, entry in plan.tests if entry]
+    entries = {entry for _, entry in plan.tests if entry} | plan.entry_points
     session.deadline = time.monotonic() + plan.per_test_s
     try:
         found = session.load(program, sorted(set(_free_names(sources)) | set(entries)))
@@ -405,7 +418,7 @@ def run_call_tests(session: Session, program: str, plan: CallTests) -> CallTests
         plan.early = f"candidate raised {_describe(exc)} at import"
         return plan
     namespace: dict[str, Any] = {"__name__": "__tests__", "__builtins__": builtins}
-    namespace.update(_names(session, found))
+    namespace.update(_names(session, found, entries))
     if plan.setup.strip():
         session.deadline = time.monotonic() + plan.per_test_s
         try:
@@ -487,17 +500,20 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _names(session: Session, found: Mapping[str, Any]) -> dict[str, Any]:
+def _names(session: Session, found: Mapping[str, Any],
+           entries: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     """The candidate's definitions the tests may read.
 
-    A builtin name is never replaced. A standard-library module name is the real module,
+    A builtin name is never replaced, unless the problem names it as its entry point (MBPP 126
+    asks for a function called ``sum``). A standard-library module name is the real module,
     imported here, unless the candidate defines it as a function or class (an entry point
     that happens to share a module's name): a candidate's own ``math`` object never stands in
     for ``math``.
     """
     names: dict[str, Any] = {}
     for name, description in found.items():
-        if type(description) is not list or not description or hasattr(builtins, name):
+        if type(description) is not list or not description or (
+                hasattr(builtins, name) and name not in entries):
             continue
         kind, value, is_callable = (description + [None, None])[:3]
         if kind == "module" or (name in sys.stdlib_module_names and is_callable is not True):

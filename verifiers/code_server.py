@@ -72,6 +72,9 @@ class Server:
             return [tag, base64.b64encode(bytes(value)).decode("ascii")]
         if kind is range:
             return ["r", str(value.start), str(value.stop), str(value.step)]
+        name = getattr(value, "__name__", None)
+        if type(name) is str and vars(builtins).get(name) is value:
+            return ["B", name]  # a builtin type or function: int, len
         named = f"{kind.__module__}.{kind.__qualname__}"
         if named == "fractions.Fraction":
             return ["q", str(value.numerator), str(value.denominator)]
@@ -97,6 +100,8 @@ class Server:
             return simple[tag]()
         if tag == "r":
             return range(int(node[1]), int(node[2]), int(node[3]))
+        if tag == "B":
+            return vars(builtins)[node[1]]
         if tag == "q":
             from fractions import Fraction
             return Fraction(int(node[1]), int(node[2]))

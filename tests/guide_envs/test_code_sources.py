@@ -175,9 +175,11 @@ def test_perturbed_solutions_fail(generated: list[Problem], pool: VerifierPool) 
 def test_mbpp_loads_every_record(reference_data: Path) -> None:
     source = load_mbpp(reference_data / "mbpp.jsonl")
     # tests/data/mbpp.jsonl: tasks 1-20, the other eight with challenge tests, the two with
-    # setup code (367, 927) and the three whose own tests fail upstream (341, 596, 642).
+    # setup code (367, 927), 126 (a function named `sum`), 533 (a type as an argument) and the
+    # three whose own tests fail upstream (341, 596, 642).
     assert [p.id for p in source] == [f"mbpp/{t}" for t in (
-        *range(1, 21), 23, 25, 26, 28, 42, 43, 44, 47, 341, 367, 596, 642, 927)]
+        *range(1, 21), 23, 25, 26, 28, 42, 43, 44, 47, 126, 341, 367, 533, 596, 642, 927)]
+    assert source.find("mbpp/126").metadata["entry_point"] == "sum"
     first = source.find("mbpp/1")
     assert first.metadata["entry_point"] == "min_cost" and len(first.tests) == 3
     assert first.tests[0] in first.prompt and first.tests[1] not in first.prompt

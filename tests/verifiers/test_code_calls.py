@@ -23,7 +23,7 @@ from verifiers.code_calls import MAX_NODES, STUCK_GRACE_S, decode, encode
 @pytest.mark.parametrize("value", [
     None, True, 0, -12345678901234567890, 1.5, float("inf"), 1e-300, complex(1, -2), "", "é\x00",
     b"\x00\xff", bytearray(b"ab"), [1, [2, (3,)]], (), {1, "a"}, frozenset({2}),
-    {"k": [1, 2], 3: None}, Fraction(-1, 3), Decimal("0.1"), range(2, 10, 3)])
+    {"k": [1, 2], 3: None}, Fraction(-1, 3), Decimal("0.1"), range(2, 10, 3), int, len])
 def test_plain_values_round_trip(value: object) -> None:
     back = decode(encode(value))
     assert back == value and type(back) is type(value)
@@ -33,7 +33,8 @@ def test_plain_values_round_trip(value: object) -> None:
     ["i", "12x"], ["i", 12], ["i", "9" * 5000], ["f", "1" * 50], ["s", 3], ["b", 1], ["n", 1],
     ["l", "abc"], ["d", [[["l", []], ["n"]]]],  # an unhashable key
     ["q", "1", "0"], ["D", "not a number"], ["y", "%%%"], ["h", 1],  # a handle needs a session
-    ["x"], [], "s", None, ["r", "1", "2"]])
+    ["x"], [], "s", None, ["r", "1", "2"], ["B", "__import__"], ["B", "True"], ["B", "nope"],
+    ["B", "exec"], ["B", "open"]])
 def test_malformed_values_are_refused(node: object) -> None:
     with pytest.raises(ValueError):
         decode(node)
@@ -94,6 +95,8 @@ CANDIDATE = textwrap.dedent("""
     "assert list(count_up(3)) == [0, 1, 2]",
     "try:\n    checked_sqrt(-1)\nexcept ValueError:\n    pass\nelse:\n    assert False",
     "assert LIMIT == 7 and checked_sqrt(4) == 2.0",
+    # MBPP 533 passes a type: remove_datatype((4, 5, 4, 7.7, 1.2), int) == [7.7, 1.2]
+    "assert Pair(int, len).a is int and Pair(int, len).total is not None",
     "p = Pair(1, 2)\nassert p != Pair(1, 2) and p == p",  # a handle equals only itself
 ])
 def test_what_tests_do_with_candidate_objects_works(test: str) -> None:
@@ -161,3 +164,26 @@ def test_a_test_that_swallows_everything_still_fails_on_a_hang_or_a_lost_candida
     assert hang.status is Status.TIMEOUT, hang.reason
     gone = verifier.verify("import os\ndef f():\n    os._exit(0)\n", forgiving)
     assert not gone.correct and "ended" in gone.reason, gone.reason
+
+
+@pytest.mark.needs_sandbox
+def test_an_entry_point_named_like_a_builtin_is_the_candidates() -> None:
+    # MBPP 126: "Write a python function to find the sum of common divisors of two given
+    # numbers", tests `assert sum(10,15) == 6`; the loader names `sum` as the entry point
+    program = ("import builtins\ndef sum(a, b):\n    return builtins.sum("
+               "d for d in range(1, min(a, b) + 1) if a % d == 0 and b % d == 0)\n")
+    problem = Problem(id="mbpp-126", domain="code", prompt="x",
+                      tests=("assert sum(10,15) == 6", "assert sum(100,150) == 93"),
+                      metadata={"entry_point": "sum"})
+    verdict = CodeVerifier().verify(program, problem)
+    assert verdict.correct, verdict.reason
+    # any other builtin the candidate redefines is still the real one
+    liar = ("def abs(x):\n    return 0\n"
+            "def sum(a, b):\n    return 6\n")
+    strict = Problem(id="mbpp-126b", domain="code", prompt="x",
+                     tests=("assert abs(sum(10, 15) - 6) < 1 and abs(-3) == 3",),
+                     metadata={"entry_point": "sum"})
+    assert CodeVerifier().verify(liar, strict).correct  # sum right, abs the real one
+    lying_abs = ("def abs(x):\n    return 0\n"
+                 "def sum(a, b):\n    return 0\n")
+    assert not CodeVerifier().verify(lying_abs, strict).correct

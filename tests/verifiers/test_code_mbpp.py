@@ -25,7 +25,7 @@ MUST_FAIL = {596, 642}
 
 def test_reference_solutions_pass(reference_data: Path) -> None:
     problems = list(load_mbpp(reference_data / "mbpp.jsonl"))
-    assert len(problems) == 33
+    assert len(problems) == 35
     # The sample has the two tasks with setup code and the 11 with challenge tests: both ride
     # along with the reference solution here.
     assert {p.metadata["task_id"] for p in problems if p.metadata["setup_code"]} == {367, 927}
