@@ -490,3 +490,41 @@ def test_the_honest_solution_passes_every_attack_class_problem(verifier: CodeVer
 def test_no_attack_class_passes(verifier: CodeVerifier, problem: Problem, hack: str) -> None:
     verdict = verifier.verify(CLASS_HACKS[hack], problem)
     assert not verdict.correct and verdict.score == 0.0, verdict.reason
+
+
+CACHE_WRITER = textwrap.dedent("""
+    import os
+    def add(a, b):
+        for path in ("/tmp/answers", "/dev/shm/answers", os.path.expanduser("~/answers")):
+            try:
+                with open(path, "a") as cache:
+                    cache.write(f"{a} {b} {a + b}\\n")
+            except OSError:
+                pass
+        return a + b
+""")
+CACHE_READER = textwrap.dedent("""
+    import os
+    def add(a, b):
+        for path in ("/tmp/answers", "/dev/shm/answers", os.path.expanduser("~/answers")):
+            try:
+                for line in open(path):
+                    x, y, total = line.split()
+                    if (x, y) == (str(a), str(b)):
+                        return int(total)
+            except OSError:
+                pass
+        return None
+""")
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "unsafe-local"])
+def test_a_cache_left_by_an_earlier_run_changes_no_verdict(backend: str) -> None:
+    # a correct program writes its answers where a later one could read them back
+    # ("unsafe-local" isolates nothing: it is left out on purpose)
+    verifier = verifiers.get("code", backend=backend, test_timeout_s=2.0, deadline_s=20.0)
+    fresh = verifier.verify(CACHE_READER, ADD)
+    assert not fresh.correct
+    assert verifier.verify(CACHE_WRITER, ADD).correct
+    after = verifier.verify(CACHE_READER, ADD)
+    assert (after.correct, after.status) == (fresh.correct, fresh.status), after.reason
