@@ -36,6 +36,7 @@ MARKERS = {
 DOCTEST_NEEDS = {
     "sandbox": "needs_sandbox",
     "sandbox.bwrap.BwrapSandbox": "needs_bwrap",
+    "sandbox.channel": "needs_sandbox",
     "sandbox.warm.WarmBwrapSandbox": "needs_bwrap",
     "verifiers.code.CodeVerifier": "needs_sandbox",
     "README.md": "needs_sandbox",
