@@ -17,7 +17,7 @@ text). The checks:
   wrong, a hedge between them wrong, and the gold option's text correct where it names one
   option only; every AQuA rationale is graded correct;
 * MBPP: every reference solution passes its tests (with setup code and challenge tests) in the
-  sandbox, except the three known-broken tasks;
+  sandbox, except the known-broken tasks (341 may pass, see ``MAY_PASS``);
 * stdin/stdout problems: every record loads, with the README's count of test cases.
 
 SAT math is not here: tests/data holds the whole file. The exit status is 0 when every check
@@ -65,6 +65,10 @@ KNOWN = {
     # another Python build (596).
     "mbpp.jsonl": {"mbpp/341", "mbpp/596", "mbpp/642"},
 }
+#: Known failures that may also pass. MBPP 341 asserts the order of ``tuple(a_set)``, the set's
+#: hash-table layout: the set crosses into the sandbox by value and is rebuilt there, in a
+#: layout where that order happens to be the one the test wants.
+MAY_PASS = {"mbpp.jsonl": {"mbpp/341"}}
 STDIO_TEST_CASES = 1837
 LETTERS = "ABCDE"
 
@@ -166,7 +170,9 @@ def run(data: Path, files: list[str]) -> bool:
         outcome.seconds = time.perf_counter() - started
         known = KNOWN.get(name, set())
         unexpected = sorted(outcome.failures - known)
-        fine = outcome.records == RECORDS[name] and not unexpected and known <= outcome.failures
+        must_fail = known - MAY_PASS.get(name, set())
+        fine = outcome.records == RECORDS[name] and not unexpected and \
+            must_fail <= outcome.failures
         ok = ok and fine
         shown = ", ".join(unexpected[:5]) + (" ..." if len(unexpected) > 5 else "")
         print(f"| {name} | {outcome.records} | {RECORDS[name]} | {outcome.checks} | "
