@@ -34,6 +34,7 @@ __all__ = ["TEMP_PREFIX", "UID_POOL", "HostRunner", "ProcessSandbox"]
 
 #: Prefix of every per-run temporary directory (so leftovers are easy to find).
 TEMP_PREFIX = "guide-rl-sandbox-"
+_IPCRM = shutil.which("ipcrm") or "/usr/bin/ipcrm"
 #: Directories every uid may write that outlive a run: wiped of a pool uid's files after it.
 SHARED_SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue")
 #: Uids handed to runs of :class:`ProcessSandbox`, one per concurrent run.
@@ -100,7 +101,10 @@ def wipe_user(uid: int) -> None:
                         shutil.rmtree(entry.path, onerror=_force_remove)
                     else:
                         os.unlink(entry.path)
-    remove_ipc(uid)
+    remove_ipc(uid)  # as root where root may (CAP_SYS_ADMIN); then as the uid itself, which
+    with contextlib.suppress(OSError, subprocess.SubprocessError):  # works in any container
+        subprocess.run([_IPCRM, "--all"], user=uid, group=uid, extra_groups=[], cwd="/", env={},
+                       capture_output=True, timeout=5)
 
 
 def kill_user(uid: int) -> None:
