@@ -189,25 +189,29 @@ ABS_ONLY = Problem(id="abs-only", domain="code", prompt="Write add(a, b).", test
     "assert abs(add(0.1, 0.2) - 0.3) < 1e-9", "assert abs(add(1.5, 2.5) - 4.0) < 1e-9"))
 ISCLOSE = Problem(id="isclose", domain="code", prompt="Write add(a, b).", tests=(
     "assert math.isclose(add(0.1, 0.2), 0.3)", "assert math.isclose(add(1.5, 2.5), 4.0)"))
-RANDOM_INPUTS = Problem(id="random", domain="code", prompt="Write add(a, b).", tests=({
-    "entry_point": "add",
-    "test": textwrap.dedent("""
-        import random
-        def check(candidate):
-            for _ in range(50):
-                x, y = random.randint(0, 1000), random.randint(0, 1000)
-                assert candidate(x, y) == x + y
-    """)},))
+
+
+def _add_check(problem_id: str, test: str) -> Problem:
+    """A problem for add(a, b) tested by a HumanEval-style check function."""
+    return Problem(id=problem_id, domain="code", prompt="Write add(a, b).",
+                   tests=({"entry_point": "add", "test": textwrap.dedent(test)},))
+
+
+RANDOM_INPUTS = _add_check("random", """
+    import random
+    def check(candidate):
+        for _ in range(50):
+            x, y = random.randint(0, 1000), random.randint(0, 1000)
+            assert candidate(x, y) == x + y
+""")
 MEMBERSHIP = Problem(id="in", domain="code", prompt="Write add(a, b).", tests=(
     "assert add(1, 2) in (3,)", "assert add(2, 2) in [4]"))
-FRACTIONS = Problem(id="fractions", domain="code", prompt="Write add(a, b).", tests=({
-    "entry_point": "add",
-    "test": textwrap.dedent("""
-        from fractions import Fraction
-        def check(candidate):
-            assert candidate(Fraction(1, 2), Fraction(1, 3)) == Fraction(5, 6)
-            assert candidate(Fraction(1, 4), Fraction(1, 4)) == Fraction(1, 2)
-    """)},))
+FRACTIONS = _add_check("fractions", """
+    from fractions import Fraction
+    def check(candidate):
+        assert candidate(Fraction(1, 2), Fraction(1, 3)) == Fraction(5, 6)
+        assert candidate(Fraction(1, 4), Fraction(1, 4)) == Fraction(1, 2)
+""")
 ALL_OF_MAP = Problem(id="all-map", domain="code", prompt="Write is_even(n).", tests=(
     "assert all(map(is_even, [0, 2, 4])) and not any(map(is_even, [1, 3]))",))
 CLASS_PROBLEMS = [ABS_ONLY, ISCLOSE, RANDOM_INPUTS, MEMBERSHIP, FRACTIONS]
