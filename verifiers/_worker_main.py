@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import importlib
 import os
 import signal
 import sys
@@ -12,7 +11,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from verifiers.deadline import BATCH, _FdConnection, mark_worker_process
+from verifiers.deadline import BATCH, _FdConnection, import_modules, mark_worker_process
 
 _PR_SET_PDEATHSIG = 1
 
@@ -81,8 +80,7 @@ def main(argv: list[str]) -> None:
     read_fd, write_fd, lifeline_fd, parent_pid, main_thread = (int(a) for a in argv[:5])
     _die_with_parent(lifeline_fd, parent_pid, bool(main_thread))
     mark_worker_process()
-    for module in argv[5:]:
-        importlib.import_module(module)
+    import_modules(argv[5:])
     _serve(_FdConnection(read_fd, write_fd))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from verifiers.deadline import DeadlineExceeded, WorkerCrashed, run_with_deadline
 from verifiers.verdict import Status, Verdict
 
-__all__ = ["DEFAULT_DEADLINE_S", "TwoStage", "judge_guarded", "too_long"]
+__all__ = ["DEFAULT_DEADLINE_S", "TwoStage", "failure_verdict", "judge_guarded", "too_long"]
 
 #: Seconds one verification may take, extraction and judgement together.
 DEFAULT_DEADLINE_S = 5.0
@@ -28,6 +28,22 @@ def too_long(extracted: str, limit: int) -> Verdict | None:
     return Verdict.failed(Status.UNPARSABLE,
                           f"answer of {len(extracted)} characters is too long to be final",
                           extracted[:100])
+
+
+def failure_verdict(exc: BaseException, deadline_s: float,
+                    extracted: str | None = None) -> Verdict:
+    """The Verdict of a judgement that gave none: it overran, its worker died, or it failed.
+
+    >>> failure_verdict(DeadlineExceeded("late"), 2.0).reason
+    'verification exceeded the 2 s deadline'
+    """
+    if isinstance(exc, DeadlineExceeded):
+        reason = f"verification exceeded the {deadline_s:g} s deadline"
+        return Verdict.failed(Status.TIMEOUT, reason, extracted)
+    if isinstance(exc, WorkerCrashed):
+        return Verdict.failed(Status.ERROR, str(exc), extracted)
+    # e.g. a problem that cannot be pickled, a bug in the verifier
+    return Verdict.failed(Status.ERROR, f"could not verify: {exc!r}"[:300], extracted)
 
 
 def judge_guarded(verifier: TwoStage, extracted: str, problem: Any) -> Verdict:
@@ -87,11 +103,6 @@ class TwoStage:
             verdict: Verdict = run_with_deadline(
                 judge_guarded, self, extracted, self.portable(problem), timeout=remaining,
                 preload=self.worker_preload)
-        except DeadlineExceeded:
-            return Verdict.failed(Status.TIMEOUT,
-                                  f"judging exceeded the {self.deadline_s:g} s deadline", extracted)
-        except WorkerCrashed as exc:
-            return Verdict.failed(Status.ERROR, str(exc), extracted)
-        except Exception as exc:  # noqa: BLE001 - e.g. a problem that cannot be pickled
-            return Verdict.failed(Status.ERROR, f"could not judge: {exc!r}"[:300], extracted)
+        except Exception as exc:  # noqa: BLE001 - an overrun or a dead worker is a Verdict
+            return failure_verdict(exc, self.deadline_s, extracted)
         return verdict

@@ -6,6 +6,8 @@ interrupt C code such as a huge integer power. A child process can always be kil
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import subprocess
 import sys
@@ -21,6 +23,7 @@ __all__ = [
     "DeadlineExceeded",
     "DeadlineWorker",
     "WorkerCrashed",
+    "import_modules",
     "in_worker",
     "run_with_deadline",
     "shared_worker",
@@ -37,6 +40,21 @@ class DeadlineExceeded(TimeoutError):
 
 class WorkerCrashed(RuntimeError):
     """The worker process died during the call (for example killed by the OOM killer)."""
+
+
+def import_modules(names: Sequence[str]) -> list[str]:
+    """Import each of ``names``; the ones that failed (a preload only saves time later).
+
+    >>> import_modules(["json", "no_such_module_here"])
+    ['no_such_module_here']
+    """
+    failed = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the call that needs it will report the error
+            failed.append(name)
+    return failed
 
 
 class _Child:
@@ -192,6 +210,30 @@ class DeadlineWorker:
                 results.append((False, WorkerCrashed(f"worker died during the call: {exc!r}")))
                 return results
         return results
+
+    def preload(self, modules: Sequence[str], timeout: float = _STARTUP_TIMEOUT_S) -> None:
+        """Import ``modules`` in the running child now, and in every child started later.
+
+        The imports happen outside any call's deadline, so no call pays for them. A child
+        started before (the spare) is started again with the longer list; one not started yet
+        imports them at start. A module that cannot be imported is skipped (the call that
+        needs it reports the error); an import that overruns ``timeout`` gets the child
+        replaced by one that imports the whole list at start.
+        """
+        with self._lock:
+            new = tuple(m for m in dict.fromkeys(modules) if m not in self._preload)
+            if self._closed or not new:
+                return
+            self._preload += new
+            spare = self._children["spare"]
+            if spare is not None:
+                spare.kill()
+                self._children["spare"] = _Child(self._preload)
+            current = self._children["current"]
+            if current is not None and current.alive():
+                # a child that dies is replaced at the next call by one importing the whole list
+                with contextlib.suppress(WorkerCrashed):
+                    self._stream([(import_modules, (new,))], [timeout])
 
     def close(self) -> None:
         """Stop the children. Safe to call twice."""

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from verifiers import registry
-from verifiers.base import DEFAULT_DEADLINE_S, TwoStage, judge_guarded
-from verifiers.deadline import DeadlineExceeded, DeadlineWorker, WorkerCrashed
+from verifiers.base import DEFAULT_DEADLINE_S, TwoStage, failure_verdict, judge_guarded
+from verifiers.deadline import DeadlineWorker
 from verifiers.verdict import Status, Verdict
 
 __all__ = ["DEFAULT_PRELOAD", "PoolStats", "VerifierPool"]
@@ -107,7 +107,9 @@ class VerifierPool:
         workers: Worker processes (default ``os.cpu_count()``, at least 1).
         deadline_s: Seconds one judgement may take (see the rule above).
         cache_size: Judgements kept (least recently used dropped first); 0 disables the cache.
-        preload: Modules each worker imports at start, so no call pays for the import.
+        preload: Modules each worker imports at start, so no call pays for the import. The
+            ``worker_preload`` modules of each verifier the pool meets are added (see
+            :meth:`warm_up`).
 
     Example:
         >>> from types import SimpleNamespace
@@ -135,6 +137,8 @@ class VerifierPool:
         self._named: dict[str, registry.Verifier] = {}
         self._counts = dict.fromkeys(("verified", "cache_hits", "timeouts", "errors"), 0)
         self._lock = threading.Lock()
+        self._preloaded = set(preload)
+        self._preload_lock = threading.Lock()
         self._closed = False
         self._finalizer = weakref.finalize(self, _shutdown, self._executor, self._workers)
 
@@ -150,11 +154,33 @@ class VerifierPool:
 
         ``problems`` is one problem for all responses or a sequence of the same length.
         """
-        self._check_open()
-        chosen = self._resolve(verifier)
         responses = list(responses)
-        pairs = zip(responses, _broadcast(problems, len(responses)), strict=True)
-        prepared = [self._prepare(chosen, response, problem) for response, problem in pairs]
+        return self.verify_mixed(responses, _broadcast(problems, len(responses)),
+                                 [verifier] * len(responses))
+
+    def verify_mixed(self, responses: Sequence[str], problems: Sequence[Any],
+                     verifiers: Sequence[VerifierLike]) -> list[Verdict]:
+        """Grade ``responses[i]`` for ``problems[i]`` with ``verifiers[i]``, as one batch.
+
+        For batches whose problems name different verifiers (a mixed dataset): all items are
+        judged together, spread over the workers; Verdicts come back in input order.
+
+        >>> from types import SimpleNamespace
+        >>> with VerifierPool(workers=1) as pool:
+        ...     got = pool.verify_mixed(["\\\\boxed{4}", "(B)"],
+        ...                             [SimpleNamespace(answer="4"),
+        ...                              SimpleNamespace(answer="B", choices=("3", "4"))],
+        ...                             ["math", "science"])
+        ...     [v.correct for v in got]
+        [True, True]
+        """
+        self._check_open()
+        if not len(responses) == len(problems) == len(verifiers):
+            raise ValueError(f"got {len(responses)} responses, {len(problems)} problems and "
+                             f"{len(verifiers)} verifiers")
+        chosen = [self._resolve(v) for v in verifiers]
+        self._preload_for(chosen)
+        prepared = [self._prepare(*item) for item in zip(chosen, responses, problems, strict=True)]
         results = self._judge_all(prepared)
         self._record(results)
         return results
@@ -169,8 +195,14 @@ class VerifierPool:
         """:meth:`verify_batch` in a thread, leaving the event loop free."""
         return await asyncio.to_thread(self.verify_batch, responses, problems, verifier)
 
-    def warm_up(self) -> VerifierPool:
-        """Start every worker now and wait until all are ready (else they start on first use)."""
+    def warm_up(self, *verifiers: VerifierLike) -> VerifierPool:
+        """Start every worker now and wait until all are ready (else they start on first use).
+
+        Each of ``verifiers`` has its ``worker_preload`` imported at the same time (the pool
+        does that anyway before a verifier's first batch, outside its deadline).
+        """
+        self._check_open()
+        self._preload_for([self._resolve(v) for v in verifiers])
         self.on_each_worker(int, "0", timeout=60.0)
         return self
 
@@ -225,6 +257,20 @@ class VerifierPool:
             if verifier not in self._named:
                 self._named[verifier] = registry.get(verifier)
             return self._named[verifier]
+
+    def _preload_for(self, chosen: Sequence[registry.Verifier]) -> None:
+        """Import the verifiers' ``worker_preload`` modules in every worker, once each.
+
+        Done before the batch is judged, so no judgement pays for the import in its deadline.
+        """
+        wanted = dict.fromkeys(m for v in {id(v): v for v in chosen}.values()
+                               for m in getattr(v, "worker_preload", ()))
+        with self._preload_lock:
+            missing = tuple(m for m in wanted if m not in self._preloaded)
+            if not missing:
+                return
+            list(self._executor.map(lambda w: w.preload(missing), self._workers))
+            self._preloaded.update(missing)
 
     def _deadline_for(self, verifier: registry.Verifier) -> float:
         if self.deadline_s is not None:
@@ -337,14 +383,7 @@ def _call_many(worker: DeadlineWorker, jobs: list[_Job]) -> list[tuple[bool, Any
 def _verdict(job: _Job, ok: bool, value: Any) -> tuple[Verdict, bool]:
     """A worker's reply to ``job`` as (Verdict, whether the Verdict may be cached)."""
     if not ok:
-        if isinstance(value, DeadlineExceeded):
-            reason = f"verification exceeded the {job.deadline_s:g} s deadline"
-            return Verdict.failed(Status.TIMEOUT, reason, job.extracted), False
-        if isinstance(value, WorkerCrashed):
-            return Verdict.failed(Status.ERROR, str(value), job.extracted), False
-        # e.g. an unpicklable problem, a verifier bug
-        return Verdict.failed(Status.ERROR, f"could not verify: {value!r}"[:300],
-                              job.extracted), False
+        return failure_verdict(value, job.deadline_s, job.extracted), False
     if not isinstance(value, Verdict):
         reason = f"verifier returned {type(value).__name__}, not a Verdict"
         return Verdict.failed(Status.ERROR, reason, job.extracted), False

@@ -4,6 +4,7 @@ by name, and :func:`process_alive`."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Hashable
 from typing import Any
@@ -20,6 +21,15 @@ def process_alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except (ProcessLookupError, FileNotFoundError):
         return False
+
+
+#: A standard-library module that no worker imports unless a verifier asks for it.
+PROBE_MODULE = "graphlib"
+
+
+def module_loaded(name: str) -> bool:
+    """Whether ``name`` is imported in this process (run in a worker by the tests)."""
+    return name in sys.modules
 
 
 class EchoVerifier:
@@ -59,3 +69,26 @@ class ParityVerifier(TwoStage):
 
     def cache_key(self, problem: Any) -> Hashable:
         return int(problem.answer) % 2
+
+
+class PreloadProbe(TwoStage):
+    """Correct when :data:`PROBE_MODULE`, its ``worker_preload``, was imported before judging.
+
+    ``"sleep S"`` sleeps S seconds first, to make the worker overrun its deadline.
+    """
+
+    name = "test-preload"
+    worker_preload = (PROBE_MODULE,)
+
+    def extract(self, response: str, problem: Any) -> str | Verdict:
+        return response
+
+    def judge(self, extracted: str, problem: Any) -> Verdict:
+        if extracted.startswith("sleep "):
+            time.sleep(float(extracted.split()[1]))
+        if module_loaded(PROBE_MODULE):
+            return Verdict.right(extracted, f"{PROBE_MODULE} was preloaded")
+        return Verdict.incorrect(extracted, f"{PROBE_MODULE} was not preloaded")
+
+    def cache_key(self, problem: Any) -> Hashable:
+        return None

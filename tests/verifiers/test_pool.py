@@ -16,7 +16,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from _pool_helpers import EchoVerifier, ParityVerifier, process_alive
+from _pool_helpers import (
+    PROBE_MODULE,
+    EchoVerifier,
+    ParityVerifier,
+    PreloadProbe,
+    module_loaded,
+    process_alive,
+)
 
 import verifiers
 from verifiers import PoolStats, Status, Verdict, VerifierPool, registry
@@ -82,6 +89,45 @@ def test_one_problem_for_all_and_length_mismatch(pool: VerifierPool) -> None:
     assert pool.verify("\\boxed{2}", SimpleNamespace(answer="2")).correct
     with pytest.raises(ValueError, match="2 responses but 3 problems"):
         pool.verify_batch(["a", "b"], [SimpleNamespace(answer="1")] * 3)
+
+
+def test_mixed_verifiers_in_one_batch_keep_input_order(pool: VerifierPool) -> None:
+    responses = ["\\boxed{4}", "it is 3", "7", "\\boxed{5}", "none", "8"]
+    problems = [SimpleNamespace(answer=a) for a in ("4", "5", "7", "4", "5", "7")]
+    chosen = ["math", ParityVerifier(), EchoVerifier()] * 2
+    got = pool.verify_mixed(responses, problems, chosen)
+    alone = [pool.verify(r, p, v) for r, p, v in zip(responses, problems, chosen, strict=True)]
+    assert [v.status for v in got] == [Status.CORRECT, Status.CORRECT, Status.CORRECT,
+                                       Status.INCORRECT, Status.NO_ANSWER, Status.INCORRECT]
+    assert [v.to_dict(timing=False) for v in got] == [v.to_dict(timing=False) for v in alone]
+    with pytest.raises(ValueError, match="2 responses, 2 problems and 1 verifiers"):
+        pool.verify_mixed(["a", "b"], problems[:2], ["math"])
+
+
+def test_worker_preload_is_imported_in_every_worker_before_judging() -> None:
+    with VerifierPool(workers=2, preload=()) as p:
+        p.warm_up()
+        assert p.on_each_worker(module_loaded, PROBE_MODULE) == [False, False]
+        got = p.verify_batch([f"item {n}" for n in range(6)], None, PreloadProbe())
+        assert all(v.correct for v in got), [v.reason for v in got]
+        assert p.on_each_worker(module_loaded, PROBE_MODULE) == [True, True]
+
+
+def test_warm_up_preloads_a_verifiers_modules_before_any_verification() -> None:
+    with VerifierPool(workers=2, preload=()) as p:
+        p.warm_up(PreloadProbe())
+        assert p.on_each_worker(module_loaded, PROBE_MODULE) == [True, True]
+        assert p.stats.verified == 0
+
+
+def test_a_replacement_worker_imports_the_preload_at_start() -> None:
+    problem = SimpleNamespace(answer="x")
+    with VerifierPool(workers=1, preload=(), deadline_s=2.0) as p:
+        # an overrun before the probe is seen: the spare that takes over next started without it
+        assert p.verify("sleep 30", problem, EchoVerifier()).status is Status.TIMEOUT
+        got = p.verify_batch(["sleep 30", "after the overrun"], problem, PreloadProbe())
+        assert [v.status for v in got] == [Status.TIMEOUT, Status.CORRECT], got[1].reason
+        assert p.stats.restarts == 2
 
 
 def test_hostile_item_times_out_while_the_rest_of_the_batch_succeeds() -> None:
