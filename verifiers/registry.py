@@ -1,7 +1,9 @@
 """Finding verifiers by name: :func:`get`, :func:`register`, :func:`available`.
 
-Built-in verifiers are listed here; third-party packages add theirs through the entry-point group
+Built-in verifiers are listed here, and only here (so they are found from a source checkout
+that is not installed too); third-party packages add theirs through the entry-point group
 ``guide_rl.verifiers`` (``name = "package.module:Factory"``), so no import of theirs is needed.
+An entry point or a :func:`register` call may override a built-in name.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ __all__ = ["ENTRY_POINT_GROUP", "Verifier", "available", "get", "register"]
 
 ENTRY_POINT_GROUP = "guide_rl.verifiers"
 
+#: The built-in verifiers: name -> ``"module:factory"``.
 _BUILTIN: dict[str, str] = {
     "chain": "verifiers.chain:ChainVerifier",
     "code": "verifiers.code:CodeVerifier",

@@ -19,6 +19,19 @@ def test_builtin_names() -> None:
         assert hasattr(verifiers.get(name), "verify")
 
 
+def test_builtins_are_found_without_installed_metadata(tmp_path: Path) -> None:
+    """The registry lists the built-ins itself: no site-packages, no entry points, all found."""
+    root = Path(verifiers.__file__).resolve().parent.parent
+    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+            "from importlib.metadata import entry_points\n"
+            "import verifiers\n"
+            "assert not list(entry_points(group=verifiers.ENTRY_POINT_GROUP))\n"
+            "print(*verifiers.available())\n")
+    out = subprocess.run([sys.executable, "-S", "-c", code, str(root)], capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path, check=True)
+    assert out.stdout.split() == ["chain", "code", "math", "reasoning_gym", "science"]
+
+
 def test_unknown_name_lists_the_available_ones() -> None:
     with pytest.raises(KeyError, match="available: .*math"):
         verifiers.get("no-such-verifier")
