@@ -5,8 +5,10 @@ r"""Multiple-choice science records as problems: load_mmlu, load_aqua, load_gpqa
 Every problem is in the ``science`` domain with its options in ``choices`` (shown lettered by the
 prompt template) and the correct letter as ``answer``, which is what the science verifier grades
 against: a response may give the letter or the option's text. Ids are ``<layout>/<row>``, the
-row's index in the file, so the same file always gives the same ids. A malformed record raises
-``ValueError`` naming the file, the row and the field.
+row's index in the file, so the same file always gives the same ids. Files are read by
+:func:`guide_envs.sources.files.read_records` (JSON Lines, JSON, CSV or Parquet); a missing or
+unreadable file or a malformed record raises its
+:class:`~guide_envs.sources.files.ProblemFileError`, naming the file, the row and the field.
 
 Layouts:
 
@@ -28,17 +30,16 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import json
 import random
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from guide_envs.gold import option_letter
 from guide_envs.problem import Problem
 from guide_envs.sources.base import ListSource
+from guide_envs.sources.files import Record, read_records
 
 __all__ = ["LAYOUTS", "load_aqua", "load_gpqa", "load_mmlu", "problems_from_records"]
 
@@ -47,64 +48,41 @@ _AQUA_OPTION = re.compile(r"\s*\(?([A-Z])\s*\)\s*(.*)", re.DOTALL)
 _GPQA_WRONG = ("Incorrect Answer 1", "Incorrect Answer 2", "Incorrect Answer 3")
 
 
-class _Row:
-    """Where a record came from, to name it in errors."""
-
-    def __init__(self, origin: str, index: int, record: Any) -> None:
-        if not isinstance(record, Mapping):
-            raise ValueError(f"{origin}, row {index}: expected a record (an object), "
-                             f"got {type(record).__name__}")
-        self.origin, self.index, self.record = origin, index, record
-
-    def error(self, field: str, problem: str) -> ValueError:
-        return ValueError(f"{self.origin}, row {self.index}, field {field!r}: {problem}")
-
-    def text(self, field: str, *, required: bool = True) -> str | None:
-        """The field as stripped, non-empty text (None when optional and absent or empty)."""
-        value = self.record.get(field)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                raise self.error(field, "missing or empty")
-            return None
-        if not isinstance(value, str):
-            raise self.error(field, f"expected text, got {type(value).__name__} {value!r}")
-        return value.strip()
-
-    def options(self, field: str) -> list[str]:
-        value = self.record.get(field)
-        if not isinstance(value, list) or not 2 <= len(value) <= len(_LETTERS):
-            raise self.error(field, f"expected a list of 2 to {len(_LETTERS)} options, "
-                                    f"got {value!r}")
-        if not all(isinstance(option, (str, int, float)) for option in value):
-            raise self.error(field, f"options must be text, got {value!r}")
-        return [str(option).strip() for option in value]
+def _options(row: Record, field: str) -> list[str]:
+    """The field as a list of 2 to 26 options, each as stripped text."""
+    value = row.get(field)
+    if not isinstance(value, list) or not 2 <= len(value) <= len(_LETTERS):
+        raise row.error(field, f"expected a list of 2 to {len(_LETTERS)} options, got {value!r}")
+    if not all(isinstance(option, (str, int, float)) for option in value):
+        raise row.error(field, f"options must be text, got {value!r}")
+    return [str(option).strip() for option in value]
 
 
-def _problem(row: _Row, layout: str, prompt: str, choices: list[str], letter: str,
+def _problem(row: Record, layout: str, prompt: str, choices: list[str], letter: str,
              solution: str | None = None, **metadata: Any) -> Problem:
     if solution is not None:
         solution = f"{solution}\nThe answer is $\\boxed{{{letter}}}$."
-    return Problem(id=f"{layout}/{row.index}", domain="science", prompt=prompt,
+    return Problem(id=f"{layout}/{row.row}", domain="science", prompt=prompt,
                    answer=letter, choices=tuple(choices), solution=solution,
-                   metadata={"source": layout, "row": row.index, **metadata})
+                   metadata={"source": layout, "row": row.row, **metadata})
 
 
-def _mmlu(row: _Row, seed: int) -> Problem:
+def _mmlu(row: Record, seed: int) -> Problem:
     """An MMLU record: ``question``, ``choices`` and the correct ``answer`` index."""
-    choices = row.options("choices")
-    answer = row.record.get("answer")
+    choices = _options(row, "choices")
+    answer = row.values.get("answer")
     letter = option_letter(answer, choices)  # the adapters read option golds with it too
     if letter is None:
         raise row.error("answer", f"expected an index 0..{len(choices) - 1} or a letter, "
                                   f"got {answer!r}")
-    subject = row.text("type", required=False) or row.text("subject", required=False)
-    return _problem(row, "mmlu", row.text("question") or "", choices, letter, subject=subject)
+    subject = row.text("type", None) or row.text("subject", None)
+    return _problem(row, "mmlu", row.text("question"), choices, letter, subject=subject)
 
 
-def _aqua(row: _Row, seed: int) -> Problem:
+def _aqua(row: Record, seed: int) -> Problem:
     """An AQuA-RAT record: ``options`` like ``"A)5"``, the ``correct`` letter, a ``rationale``."""
     choices = []
-    for i, option in enumerate(row.options("options")):
+    for i, option in enumerate(_options(row, "options")):
         m = _AQUA_OPTION.fullmatch(option)
         if m is None or m.group(1) != _LETTERS[i]:
             raise row.error("options", f"option {i} should start with '{_LETTERS[i]})', "
@@ -114,27 +92,27 @@ def _aqua(row: _Row, seed: int) -> Problem:
         if repeated is not None and repeated.group(1) == _LETTERS[i]:
             text = repeated.group(2).strip()
         choices.append(text)
-    letter = (row.text("correct") or "").upper()
+    letter = row.text("correct").upper()
     if letter not in _LETTERS[:len(choices)]:
         raise row.error("correct", f"expected a letter A-{_LETTERS[len(choices) - 1]}, "
                                    f"got {letter!r}")
-    return _problem(row, "aqua", row.text("question") or "", choices, letter,
-                    solution=row.text("rationale", required=False))
+    return _problem(row, "aqua", row.text("question"), choices, letter,
+                    solution=row.text("rationale", None))
 
 
-def _gpqa(row: _Row, seed: int) -> Problem:
+def _gpqa(row: Record, seed: int) -> Problem:
     """A GPQA record: the correct answer and three wrong ones, shuffled by ``seed`` and row."""
-    correct = row.text("Correct Answer") or ""
-    options = [correct, *(row.text(field) or "" for field in _GPQA_WRONG)]
-    random.Random(f"gpqa:{seed}:{row.index}").shuffle(options)
+    correct = row.text("Correct Answer")
+    options = [correct, *(row.text(field) for field in _GPQA_WRONG)]
+    random.Random(f"gpqa:{seed}:{row.row}").shuffle(options)
     letter = _LETTERS[options.index(correct)]
-    return _problem(row, "gpqa", row.text("Question") or "", options, letter,
-                    solution=row.text("Explanation", required=False), seed=seed,
-                    subject=row.text("Subdomain", required=False))
+    return _problem(row, "gpqa", row.text("Question"), options, letter,
+                    solution=row.text("Explanation", None), seed=seed,
+                    subject=row.text("Subdomain", None))
 
 
 #: The record layouts :func:`problems_from_records` reads, by name.
-LAYOUTS: dict[str, Callable[[_Row, int], Problem]] = {"mmlu": _mmlu, "aqua": _aqua,
+LAYOUTS: dict[str, Callable[[Record, int], Problem]] = {"mmlu": _mmlu, "aqua": _aqua,
                                                       "gpqa": _gpqa}
 
 
@@ -150,8 +128,9 @@ def problems_from_records(records: Iterable[Any], layout: str, *, seed: int = 0,
         origin: Names the records in error messages (a file path).
 
     Raises:
-        ValueError: An unknown layout, a bad limit, or a malformed record (naming ``origin``,
-            the row and the field).
+        ValueError: An unknown layout or a bad limit.
+        ProblemFileError: A malformed record (a ``ValueError`` naming ``origin``, the row and
+            the field).
 
     >>> rows = [{"Question": "2 + 2?", "Correct Answer": "4", "Incorrect Answer 1": "3",
     ...          "Incorrect Answer 2": "5", "Incorrect Answer 3": "22"}]
@@ -161,55 +140,37 @@ def problems_from_records(records: Iterable[Any], layout: str, *, seed: int = 0,
     >>> problems_from_records([{"question": "?", "choices": ["a", "b"]}], "mmlu")
     Traceback (most recent call last):
     ...
-    ValueError: records, row 0, field 'answer': expected an index 0..1 or a letter, got None
+    guide_envs.sources.files.ProblemFileError: records, row 0, field 'answer': expected an index \
+0..1 or a letter, got None; fix or remove that record (rows count from 0)
     """
+    rows = (Record(origin, index, record) for index, record in enumerate(records))
+    return _problems(rows, layout, seed, limit)
+
+
+def _problems(rows: Iterable[Record], layout: str, seed: int,
+              limit: int | None) -> list[Problem]:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose from {sorted(LAYOUTS)}")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
     convert = LAYOUTS[layout]
     problems: list[Problem] = []
-    for index, record in enumerate(records):
+    for row in rows:
         if limit is not None and len(problems) >= limit:
             break
-        problems.append(convert(_Row(origin, index, record), seed))
+        problems.append(convert(row, seed))
     return problems
 
 
-def _read_records(path: str | Path) -> list[Any]:
-    """The records of a JSON Lines, JSON (a list) or CSV file."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"no such file: {str(path)!r}")
-    if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8") as f:
-            return list(csv.DictReader(f))
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".json":
-        records = json.loads(text)
-        if not isinstance(records, list):
-            raise ValueError(f"{path}: expected a JSON list of records")
-        return records
-    records = []
-    for number, line in enumerate(text.splitlines()):
-        if line.strip():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}, line {number + 1}: not JSON ({exc})") from None
-    return records
-
-
 def _load(path: str | Path, layout: str, seed: int, limit: int | None) -> ListSource:
-    problems = problems_from_records(_read_records(path), layout, seed=seed, limit=limit,
-                                     origin=str(path))
+    problems = _problems(read_records(path), layout, seed, limit)
     return ListSource(problems, name=layout)
 
 
 def load_mmlu(path: str | Path, *, limit: int | None = None) -> ListSource:
     """MMLU-style records (``question``, ``choices``, ``answer`` index) from a file.
 
-    ``path`` is a ``.jsonl``, ``.json`` or ``.csv`` file (see the module docstring).
+    ``path`` is a ``.jsonl``, ``.json``, ``.csv`` or ``.parquet`` file (see the module docstring).
 
     >>> import json, pathlib, tempfile
     >>> row = {"question": "Unit of force?", "choices": ["J", "N", "W", "Pa"], "answer": 1}
