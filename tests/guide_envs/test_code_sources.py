@@ -203,11 +203,11 @@ _MBPP_ROW = {"task_id": 1, "text": "Add.", "code": "def add(a, b):\n    return a
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"test_list": "assert add(1, 2) == 3"}, "row 2: field 'test_list' must be list, got str"),
-    ({"test_list": []}, "row 2: field 'test_list' is empty"),
-    ({"test_list": ["assert add(1, == 3"]}, "row 2: field 'test_list' holds a test that"),
-    ({"task_id": "x"}, "row 2: field 'task_id' must be int"),
-    ({"code": None}, "row 2: field 'code' is missing"),
+    ({"test_list": "assert add(1, 2) == 3"}, "row 1, field 'test_list': must be list, got str"),
+    ({"test_list": []}, "row 1, field 'test_list': empty"),
+    ({"test_list": ["assert add(1, == 3"]}, "row 1, field 'test_list': a test does not"),
+    ({"task_id": "x"}, "row 1, field 'task_id': must be int"),
+    ({"code": None}, "row 1, field 'code': missing"),
 ])
 def test_mbpp_malformed_records_name_file_row_and_field(tmp_path: Path, change: dict[str, Any],
                                                         message: str) -> None:
@@ -217,10 +217,10 @@ def test_mbpp_malformed_records_name_file_row_and_field(tmp_path: Path, change: 
     assert str(path) in str(info.value)
 
 
-def test_mbpp_bad_json_names_row(tmp_path: Path) -> None:
+def test_mbpp_bad_json_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps(_MBPP_ROW) + "\n{not json\n")
-    with pytest.raises(ValueError, match=r"bad.jsonl: row 2: not valid JSON"):
+    with pytest.raises(ValueError, match=r"bad.jsonl, line 2: not valid JSON"):
         load_mbpp(path)
 
 
@@ -299,13 +299,14 @@ def test_stdio_json_array_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("row", "message"), [
     ({"problem": "P", "tests": {"inputs": ["1"], "outputs": []}},
-     "row 1: field 'tests' has 1 inputs but 0 outputs"),
-    ({"problem": "P", "tests": {"inputs": [], "outputs": []}}, "row 1: field 'tests' has no"),
-    ({"problem": "P", "tests": {"outputs": ["1"]}}, "row 1: field 'tests.inputs' must be list"),
+     "row 0, field 'tests': 1 inputs but 0 outputs"),
+    ({"problem": "P", "tests": {"inputs": [], "outputs": []}},
+     "row 0, field 'tests': no test inputs"),
+    ({"problem": "P", "tests": {"outputs": ["1"]}}, "row 0, field 'tests.inputs': must be list"),
     ({"problem": "P", "tests": {"inputs": [1], "outputs": ["1"]}},
-     "row 1: field 'tests.inputs' item 0 must be a string"),
-    ({"tests": {"inputs": ["1"], "outputs": ["1"]}}, "row 1: field 'problem' is missing"),
-    ({"question": "Q", "input_output": "{oops"}, "row 1: field 'input_output' is not valid JSON"),
+     "row 0, field 'tests.inputs': item 0 must be a string"),
+    ({"tests": {"inputs": ["1"], "outputs": ["1"]}}, "row 0, field 'problem': missing"),
+    ({"question": "Q", "input_output": "{oops"}, "row 0, field 'input_output': not valid JSON"),
 ])
 def test_stdio_malformed_records(tmp_path: Path, row: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
