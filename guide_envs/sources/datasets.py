@@ -1,7 +1,8 @@
 r"""Dataset adapter: :func:`load_source`, :class:`ColumnMapping` and the :data:`PRESETS`.
 
-Problems come from tabular datasets (the Hugging Face hub, or local JSON Lines, JSON, Parquet
-or CSV files) through :mod:`datasets`; a :class:`ColumnMapping` says how a record becomes a
+Problems come from tabular datasets through :mod:`datasets`: the Hugging Face hub, or local
+JSON Lines, JSON, Parquet or CSV files, which :func:`guide_envs.sources.files.read_table` reads
+(as it reads every problem file). A :class:`ColumnMapping` says how a record becomes a
 :class:`~guide_envs.problem.Problem`, and the presets name the mappings of well-known layouts.
 
 Presets: ``"gsm8k"``, ``"math"`` (MATH-style), ``"guide"`` (the Guide paper's verl-style
@@ -37,7 +38,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -49,14 +49,13 @@ from guide_envs.gold import text_of as _text
 from guide_envs.problem import Domain, Problem
 from guide_envs.sources.base import ListSource
 from guide_envs.sources.data_options import local_file_as_data_files
+from guide_envs.sources.files import ProblemFileError, read_table
 
 __all__ = ["ANSWER_FORMATS", "PRESETS", "ColumnMapping", "load_source"]
 
 logger = logging.getLogger(__name__)
 
 _DOMAINS = ("math", "science", "code")
-_BUILDERS = {".jsonl": "json", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
-_COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
 _CALCULATOR = re.compile(r"<<[^<>]*>>")
 
 
@@ -176,8 +175,9 @@ def load_source(preset: str | None = None, *, path: str | None = None,
         **load_kwargs: Passed to :func:`datasets.load_dataset` (``revision``, ``cache_dir``...).
 
     Raises:
-        ValueError: An unknown preset, no data to load, a column that the data lacks (the
-            message names it and the available columns), a repeated id, or no usable record.
+        ValueError: An unknown preset, no data to load, a repeated id, or no usable record.
+        ProblemFileError: A missing or unreadable file, or a column that the data lacks (the
+            message names it and the available columns).
     """
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
@@ -187,7 +187,7 @@ def load_source(preset: str | None = None, *, path: str | None = None,
                          "or data_files= (local .jsonl/.json/.parquet/.csv files)")
     dataset = _load_split(path, data_files, split, name, load_kwargs)
     mapping = _resolve_mapping(preset, columns, dataset.column_names)
-    _check_columns(mapping, dataset.features)
+    _check_columns(mapping, dataset.features, str(path if path is not None else data_files))
     label = preset or "dataset"
     return ListSource(_problems(dataset, mapping, label, limit), name=label)
 
@@ -197,60 +197,18 @@ def load_source(preset: str | None = None, *, path: str | None = None,
 
 def _load_split(path: str | None, data_files: Any, split: str, name: str | None,
                 load_kwargs: dict[str, Any]) -> datasets.Dataset:
-    """Load the split as an in-memory :class:`datasets.Dataset`.
-
-    Local files are converted in a temporary cache and kept in memory, so loading them (and
-    running the tests) leaves nothing behind in the user's Hugging Face cache.
-    """
-    builder = path if path is not None else _infer_builder(data_files)
+    """Load the split: local files with :func:`~guide_envs.sources.files.read_table`, anything
+    named by ``path`` (a hub id, a dataset directory, a builder) with :mod:`datasets`."""
+    if path is None:
+        return read_table(data_files, split=split, name=name, **load_kwargs)
     if data_files is not None and not isinstance(data_files, Mapping):
         data_files = {split: data_files}
-    kwargs: dict[str, Any] = {**load_kwargs, "name": name, "data_files": data_files,
-                              "split": split}
-    if path is None and "cache_dir" not in load_kwargs:
-        with tempfile.TemporaryDirectory(prefix="guide_rl_datasets_") as cache_dir:
-            kwargs.update(cache_dir=cache_dir, keep_in_memory=True)
-            return _as_dataset(datasets.load_dataset(builder, **kwargs))
-    return _as_dataset(datasets.load_dataset(builder, **kwargs))
-
-
-def _as_dataset(loaded: Any) -> datasets.Dataset:
+    loaded = datasets.load_dataset(path, name=name, data_files=data_files, split=split,
+                                   **load_kwargs)
     if not isinstance(loaded, datasets.Dataset):
         raise ValueError(f"expected one split as a datasets.Dataset, got {type(loaded).__name__}"
                          " (streaming is not supported)")
     return loaded
-
-
-def _infer_builder(data_files: Any) -> str:
-    """Name the packaged builder ("json", "parquet", "csv") that all ``data_files`` share."""
-    files = _flatten_files(data_files)
-    builders = {_builder_for(file) for file in files}
-    if len(builders) != 1:
-        raise ValueError(f"data_files mix formats {sorted(builders)}; load them separately or "
-                         "pass path= with the builder name")
-    return builders.pop()
-
-
-def _flatten_files(data_files: Any) -> list[str]:
-    if isinstance(data_files, str):
-        return [data_files]
-    if isinstance(data_files, Mapping):
-        return [file for files in data_files.values() for file in _flatten_files(files)]
-    files = [str(file) for file in data_files]
-    if not files:
-        raise ValueError("data_files is empty")
-    return files
-
-
-def _builder_for(file: str) -> str:
-    lowered = str(file).lower()
-    for suffix in _COMPRESSIONS:
-        lowered = lowered.removesuffix(suffix)
-    for extension, builder in _BUILDERS.items():
-        if lowered.endswith(extension):
-            return builder
-    raise ValueError(f"cannot infer the format of {file!r} from its extension; use one of "
-                     f"{', '.join(_BUILDERS)} or pass path= with the builder name")
 
 
 # --- column mapping --------------------------------------------------------------------------
@@ -280,8 +238,9 @@ def _resolve_mapping(preset: str | None, columns: ColumnMapping | Mapping[str, A
     return dataclasses.replace(PRESETS[preset], **{**refined, **overrides})
 
 
-def _check_columns(mapping: ColumnMapping, features: datasets.Features) -> None:
-    """Raise ``ValueError`` naming the first mapped column the data does not have."""
+def _check_columns(mapping: ColumnMapping, features: datasets.Features, origin: str) -> None:
+    """Raise :class:`~guide_envs.sources.files.ProblemFileError` naming the first mapped
+    column the data (``origin``: its files or hub id) does not have."""
     for field_name, path in mapping.columns().items():
         if path in features:
             continue
@@ -291,8 +250,10 @@ def _check_columns(mapping: ColumnMapping, features: datasets.Features) -> None:
             if not isinstance(node, Mapping) or key not in node:
                 where = f"under {'.'.join(walked)!r}" if walked else "in the data"
                 keys = ", ".join(node) if isinstance(node, Mapping) else "(not a record)"
-                raise ValueError(f"column {path!r} (ColumnMapping.{field_name}) not found "
-                                 f"{where}; available: {keys}")
+                raise ProblemFileError(
+                    origin, f"not found {where} (ColumnMapping.{field_name}); available: {keys}",
+                    field=path, fix=f"map {field_name} to a column that is there with "
+                                    f"columns={{{field_name!r}: ...}}")
             node = node[key]
             walked.append(key)
 
