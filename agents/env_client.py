@@ -5,8 +5,10 @@ completions, and, for a problem the policy keeps failing, the same prompt with a
 all three through the Gymnasium API: ``reset(seed=...)`` draws a problem,
 ``reset(options={"problem_id": ...})`` + ``step(completion)`` grades a completion, and the
 :class:`~guide_envs.wrappers.HintOnFailure` wrapper's ``reset(options={..., "guided": True})``
-gives the hinted prompt. Any env that follows the env protocol trains; guide-rl's own envs take a
-fast path that grades a whole batch at once in a :class:`~verifiers.pool.VerifierPool`.
+gives the hinted prompt. Any env that follows the env protocol
+(:class:`~guide_envs.protocol.EnvProtocol`) trains; one that grades by problem id
+(:class:`~guide_envs.protocol.BatchGradingEnv`, as guide-rl's own envs do) gets each batch of
+completions graded at once, in the client's :class:`~verifiers.pool.VerifierPool`.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from typing import Any
 import gymnasium as gym
 
 import guide_envs
-from guide_envs.env import ReasoningEnv
 from guide_envs.hints.protocol import HintProvider
+from guide_envs.protocol import BatchGradingEnv
 from guide_envs.wrappers import HintOnFailure, HintUnavailable
 from verifiers.pool import VerifierPool
 from verifiers.verdict import Verdict
@@ -92,7 +94,7 @@ class EnvClient:
         seed: Base seed; draw ``k`` resets with ``seed + k`` so a run is reproducible and can
             resume at any position.
         hints: The hint provider for guided prompts (default: the problem's own hint).
-        workers: Verifier processes for the batch fast path.
+        workers: Verifier processes for envs that grade batches (``grade_batch``).
         keep: Which problem ids this client serves (e.g. one side of an
             :class:`~agents.splits.IdSplit`); draws skip the others. Default: all.
 
@@ -189,8 +191,9 @@ class EnvClient:
             raise ValueError(f"got {len(problem_ids)} problem ids for {len(completions)} "
                              "completions")
         inner = self.env.unwrapped
-        if isinstance(inner, ReasoningEnv):
-            grades = self._grade_in_pool(inner, problem_ids, completions)
+        if isinstance(inner, BatchGradingEnv):
+            verdicts = inner.grade_batch(problem_ids, completions, self._verifier_pool())
+            grades = [_grade(verdict) for verdict in verdicts]
         else:
             grades = [self._grade_by_step(pid, text)
                       for pid, text in zip(problem_ids, completions, strict=True)]
@@ -203,25 +206,14 @@ class EnvClient:
             self._pool.close()
         self.env.close()
 
-    def _grade_in_pool(self, env: ReasoningEnv, problem_ids: Sequence[str],
-                       completions: Sequence[str]) -> list[Grade]:
-        """guide-rl's envs: one pool batch per verifier (the env's own verifier objects)."""
+    def _verifier_pool(self) -> VerifierPool:
+        """The pool batches are graded in, started on first use."""
         if self._pool is None:
             self._pool = VerifierPool(self._workers)
-        problems = [env.source.find(pid) for pid in problem_ids]
-        groups: dict[int, tuple[Any, list[int]]] = {}
-        for i, problem in enumerate(problems):
-            verifier = env.verifier_for(problem)
-            groups.setdefault(id(verifier), (verifier, []))[1].append(i)
-        verdicts: dict[int, Verdict] = {}
-        for verifier, members in groups.values():
-            batch = self._pool.verify_batch([completions[i] for i in members],
-                                            [problems[i] for i in members], verifier)
-            verdicts.update(zip(members, batch, strict=True))
-        return [_grade(verdicts[i]) for i in range(len(problems))]
+        return self._pool
 
     def _grade_by_step(self, problem_id: str, completion: str) -> Grade:
-        """Any other env: replay the problem and step (the env protocol)."""
+        """An env with only the basic protocol: replay the problem and step."""
         self.env.reset(options={"problem_id": problem_id})
         _, reward, _, _, info = self.env.step(completion)
         verdict = info.get("verdict") or {}

@@ -6,6 +6,7 @@ completion with the problem's verifier and ends the episode.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
@@ -16,6 +17,8 @@ from guide_envs.problem import Problem
 from guide_envs.sources.base import ProblemSource
 from guide_envs.spaces import UnicodeText
 from guide_envs.templates import PromptTemplate, get_template
+from guide_envs.verifier_choice import VerifierChoice
+from verifiers.pool import VerifierPool
 from verifiers.verdict import Verdict, warn_if_unavailable
 
 __all__ = ["ReasoningEnv"]
@@ -30,6 +33,9 @@ _RESET_OPTIONS = frozenset({"problem_id", "index"})
 class ReasoningEnv(gym.Env[str, str]):
     """Problems from a source, rendered as text prompts; completions graded by a verifier.
 
+    It follows the env protocol and grades batches by problem id
+    (:class:`~guide_envs.protocol.BatchGradingEnv`).
+
     The observation is the problem's prompt rendered with ``template`` (by default: reason step
     by step, final answer in ``\\boxed{}``). ``info["messages"]`` holds the same prompt as chat
     messages. ``step(completion)`` returns the verifier's score as the reward,
@@ -42,8 +48,9 @@ class ReasoningEnv(gym.Env[str, str]):
 
     Args:
         source: Where problems come from (see :mod:`guide_envs.sources`).
-        verifier: A verifier name or object; by default each problem's
-            ``metadata["verifier"]``, else its domain (``"math"``, ...).
+        verifier: A verifier name or object for every problem; by default each problem's
+            ``metadata["verifier"]``, else its domain (see
+            :class:`~guide_envs.verifier_choice.VerifierChoice`).
         template: A :class:`~guide_envs.templates.PromptTemplate` or a name.
         render_mode: ``"ansi"`` to render the current problem and last verdict as text.
 
@@ -74,8 +81,7 @@ class ReasoningEnv(gym.Env[str, str]):
         self.render_mode = render_mode
         self.observation_space = UnicodeText(MAX_PROMPT_CHARS, min_length=1)
         self.action_space = UnicodeText(MAX_COMPLETION_CHARS)
-        self._verifier = verifier
-        self._verifiers: dict[str, verifiers.Verifier] = {}
+        self._choice = VerifierChoice(verifier)
         self._problem: Problem | None = None
         self._done = True
         self.last_verdict: Verdict | None = None
@@ -141,19 +147,34 @@ class ReasoningEnv(gym.Env[str, str]):
 
     def replica(self) -> ReasoningEnv:
         """A new env on the same source, verifiers, template and render mode (its own RNG)."""
-        twin = ReasoningEnv(self.source, self._verifier, template=self.template,
+        twin = ReasoningEnv(self.source, self._choice.verifier, template=self.template,
                             render_mode=self.render_mode)
-        twin._verifiers = self._verifiers  # shared: one verifier object per name for the batch
+        twin._choice = self._choice  # shared: one verifier object per name for the batch
         return twin
 
     def verifier_for(self, problem: Problem) -> verifiers.Verifier:
         """The verifier that grades ``problem``."""
-        if self._verifier is not None and not isinstance(self._verifier, str):
-            return self._verifier
-        name = self._verifier or problem.metadata.get("verifier") or problem.domain
-        if name not in self._verifiers:
-            self._verifiers[name] = verifiers.get(name)
-        return self._verifiers[name]
+        return self._choice.for_problem(problem)
+
+    def grade_batch(self, problem_ids: Sequence[str], completions: Sequence[str],
+                    pool: VerifierPool | None = None) -> list[Verdict]:
+        """The Verdict of ``completions[i]`` for problem ``problem_ids[i]``, in input order.
+
+        What ``step`` would give after a reset to each problem (a long completion is graded
+        on its tail), leaving the current episode alone. With ``pool``, one batch in its
+        workers; without, one by one here, each under its verifier's deadline. An unknown id
+        raises ``KeyError``.
+        """
+        if len(problem_ids) != len(completions):
+            raise ValueError(f"got {len(problem_ids)} problem ids for {len(completions)} "
+                             "completions")
+        problems = [self.source.find(str(problem_id)) for problem_id in problem_ids]
+        texts = [c[-MAX_COMPLETION_CHARS:] if isinstance(c, str) else c for c in completions]
+        chosen = [self.verifier_for(problem) for problem in problems]
+        if pool is not None:
+            return pool.verify_mixed(texts, problems, chosen)
+        return [v.verify(text, problem) for v, text, problem in zip(chosen, texts, problems,
+                                                                    strict=True)]
 
     def _choose(self, options: dict[str, Any]) -> Problem:
         unknown = set(options) - _RESET_OPTIONS

@@ -127,18 +127,12 @@ class ReasoningVectorEnv(gym.vector.VectorEnv):
             env.close()
 
     def _grade(self, indices: list[int], actions: list[str]) -> list[Verdict]:
-        """Verdicts for the sub-envs at ``indices``, one pool batch per verifier."""
-        completions = {i: self.envs[i].check_action(actions[i]) for i in indices}
-        by_verifier: dict[int, tuple[Any, list[int]]] = {}
-        for i in indices:
-            verifier = self.envs[i].verifier_for(self.envs[i].problem)
-            by_verifier.setdefault(id(verifier), (verifier, []))[1].append(i)
-        verdicts: dict[int, Verdict] = {}
-        for verifier, members in by_verifier.values():
-            batch = self.pool.verify_batch([completions[i] for i in members],
-                                           [self.envs[i].problem for i in members], verifier)
-            verdicts.update(zip(members, batch, strict=True))
-        return [verdicts[i] for i in indices]
+        """Verdicts for the sub-envs at ``indices``, as one pool batch."""
+        completions = [self.envs[i].check_action(actions[i]) for i in indices]
+        problems = [self.envs[i].problem for i in indices]
+        chosen = [self.envs[i].verifier_for(problem)
+                  for i, problem in zip(indices, problems, strict=True)]
+        return self.pool.verify_mixed(completions, problems, chosen)
 
     def _seeds(self, seed: int | Sequence[int | None] | None) -> list[int | None]:
         if seed is None:

@@ -23,6 +23,7 @@ from typing import Literal
 import verifiers
 from guide_envs.hints.protocol import HintProvider
 from guide_envs.problem import Problem
+from guide_envs.verifier_choice import VerifierChoice
 
 __all__ = ["REDACTED", "GuardedHint", "LeakGuard", "LeakSpan", "LeakStats"]
 
@@ -94,7 +95,8 @@ class LeakGuard:
         mode: ``"redact"`` replaces the leaking spans with ``[…]`` (and rejects the hint when
             it still leaks after that); ``"reject"`` drops every leaking hint.
         verifier: A verifier name for every problem; by default each problem's
-            ``metadata["verifier"]``, else its domain (``"math"``, ``"science"``).
+            ``metadata["verifier"]``, else its domain (the env's rule:
+            :class:`~guide_envs.verifier_choice.VerifierChoice`).
 
     Code problems (no gold answer) pass through untouched. Each leak is logged as a warning
     and counted in :attr:`stats`. A guard can be copied and pickled (its settings and counters
@@ -120,7 +122,7 @@ class LeakGuard:
         self.mode = mode
         self.verifier = verifier
         self.stats = LeakStats()
-        self._verifiers: dict[str, verifiers.Verifier] = {}
+        self._choice = VerifierChoice(verifier)
         self._lock = threading.Lock()
 
     def check(self, hint: str | None, problem: Problem) -> str | None:
@@ -145,7 +147,7 @@ class LeakGuard:
 
     def leaks(self, hint: str, problem: Problem) -> list[LeakSpan]:
         """The smallest spans of ``hint`` that the verifier accepts as the answer."""
-        verifier = self._verifier_for(problem)
+        verifier = self._choice.for_problem(problem)
         found = [span for span in _candidates(hint, problem)
                  if not _restates(span.text, problem) and _accepted(verifier, span.text, problem)]
         whole = verifier.verify(hint, problem)
@@ -154,13 +156,6 @@ class LeakGuard:
         unique = list({(s.start, s.end): s for s in found}.values())
         return [s for s in unique if not any(
             o is not s and s.start <= o.start and o.end <= s.end for o in unique)]
-
-    def _verifier_for(self, problem: Problem) -> verifiers.Verifier:
-        name = self.verifier or problem.metadata.get("verifier") or problem.domain
-        with self._lock:
-            if name not in self._verifiers:
-                self._verifiers[name] = verifiers.get(name)
-            return self._verifiers[name]
 
     def _count(self, **increments: int) -> None:
         with self._lock:
@@ -174,7 +169,7 @@ class LeakGuard:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
-        self._verifiers = {}
+        self._choice = VerifierChoice(self.verifier)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:

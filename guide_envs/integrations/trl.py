@@ -39,6 +39,7 @@ import gymnasium as gym
 import verifiers
 from guide_envs.integrations import UnreadableGold, build_problem
 from guide_envs.problem import Problem
+from guide_envs.protocol import BatchGradingEnv
 from verifiers.pool import VerifierPool
 from verifiers.verdict import Status, Verdict, warn_if_unavailable
 
@@ -107,6 +108,11 @@ class GuideReward:
         self.verifier: str | None = None
         if "/" in target or target in gym.registry:
             self.env = gym.make(target, **env_kwargs)
+            if not isinstance(self.env.unwrapped, BatchGradingEnv):
+                self.env.close()
+                raise TypeError(f"{target} does not grade by problem id (no grade_batch, see "
+                                "guide_envs.protocol.BatchGradingEnv), so a reward cannot "
+                                "find its problems")
             self.__name__ = "guide_" + target.split("/")[-1].split("-v")[0].lower()
         elif target in verifiers.available():
             if env_kwargs:
@@ -153,56 +159,52 @@ class GuideReward:
                columns: Mapping[str, Any]) -> tuple[list[Verdict], list[bool]]:
         """Each completion's Verdict, and whether its row could be graded (a readable gold)."""
         texts = [completion_text(c) for c in completions]
+        if self.env is not None:
+            ids = _column(columns, "problem_id", len(texts), "an env id")
+            verdicts = self._grade_by_env([str(i) for i in ids], texts)
+            gradable = [True] * len(texts)
+        else:
+            verdicts, gradable = self._grade_by_verifier(texts, columns)
+        for verdict in verdicts:
+            warn_if_unavailable(verdict, f"reward {self.__name__}")
+        return verdicts, gradable
+
+    def _grade_by_env(self, problem_ids: list[str], texts: list[str]) -> list[Verdict]:
+        """The env grades each completion by its problem's verifier, in one pool batch."""
+        if not texts:
+            return []
+        assert self.env is not None
+        env: BatchGradingEnv = self.env.unwrapped  # type: ignore[assignment]  # checked at init
+        return env.grade_batch(problem_ids, texts, self.pool)
+
+    def _grade_by_verifier(self, texts: list[str],
+                           columns: Mapping[str, Any]) -> tuple[list[Verdict], list[bool]]:
+        """Each row against its own gold, by the named verifier; unreadable golds warned once."""
+        assert self.verifier is not None
         problems = self._problems(len(texts), columns)
         rows = [i for i, p in enumerate(problems) if isinstance(p, Problem)]
-        graded = self._verify([texts[i] for i in rows], [problems[i] for i in rows])
+        graded = (self.pool.verify_batch([texts[i] for i in rows], [problems[i] for i in rows],
+                                         verifier=self.verifier) if rows else [])
         verdicts = [p if isinstance(p, Verdict) else Verdict.failed(Status.ERROR, "")
                     for p in problems]
         for i, verdict in zip(rows, graded, strict=True):
             verdicts[i] = verdict
-            warn_if_unavailable(verdict, f"reward {self.__name__}")
         gradable = [isinstance(p, Problem) for p in problems]
         if not all(gradable) and not self._warned_gold:
             self._warned_gold = True
             first = verdicts[gradable.index(False)].reason
             warnings.warn(f"reward {self.__name__}: unreadable gold answer ({first}); such "
                           "rows get reward None, which TRL leaves out of the reward (further "
-                          "ones are not reported)", UserWarning, stacklevel=3)
+                          "ones are not reported)", UserWarning, stacklevel=4)
         return verdicts, gradable
-
-    def _verify(self, texts: list[str], problems: list[Any]) -> list[Verdict]:
-        if not texts:
-            return []
-        if self.verifier is not None:
-            return self.pool.verify_batch(texts, problems, verifier=self.verifier)
-        return self._verify_by_env(texts, problems)
 
     def _log(self, log_extra: Callable[[str, list[Any]], None], verdicts: list[Verdict]) -> None:
         """Each completion's status and extracted answer, as TRL completions-table columns."""
         log_extra(f"{self.__name__}/status", [v.status.value for v in verdicts])
         log_extra(f"{self.__name__}/extracted", [v.extracted or "" for v in verdicts])
 
-    def _verify_by_env(self, texts: list[str], problems: list[Problem]) -> list[Verdict]:
-        """Each completion by its problem's verifier, one pool batch per verifier."""
-        assert self.env is not None
-        groups: dict[int, tuple[Any, list[int]]] = {}
-        for i, problem in enumerate(problems):
-            chosen = self.env.unwrapped.verifier_for(problem)
-            groups.setdefault(id(chosen), (chosen, []))[1].append(i)
-        results: list[Verdict | None] = [None] * len(texts)
-        for chosen, rows in groups.values():
-            batch = self.pool.verify_batch([texts[i] for i in rows], [problems[i] for i in rows],
-                                           verifier=chosen)
-            for i, verdict in zip(rows, batch, strict=True):
-                results[i] = verdict
-        return [v for v in results if v is not None]
-
     def _problems(self, n: int, columns: Mapping[str, Any]) -> list[Problem | Verdict]:
         """Each row's problem, or an ``error`` Verdict when its gold answer cannot be read."""
-        if self.env is not None:
-            ids = _column(columns, "problem_id", n, "an env id")
-            source = self.env.unwrapped.source
-            return [source.find(str(problem_id)) for problem_id in ids]
         assert self.verifier is not None
         answers = (_column(columns, "answer", n, "a verifier name")
                    if self.verifier != "code" or "answer" in columns else [None] * n)

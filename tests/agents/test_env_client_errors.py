@@ -1,7 +1,8 @@
 """The learner's env client stops, with what to do, where training would silently degrade.
 
 A verifier that cannot run here (the code sandbox pointed at a Docker socket that does not
-exist) would give every completion reward 0; an unknown env id should list guide-rl's ids.
+exist) would give every completion reward 0; an unknown env id should list guide-rl's ids. And
+it grades any env through the env protocol: ``grade_batch`` where the env has it, else ``step``.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import gymnasium as gym
 import pytest
 
+import guide_envs
 from agents.cli import run_command
 from agents.env_client import EnvClient, VerifierUnavailableError
 from agents.guide_grpo import Args
+from verifiers import Verdict, VerifierPool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MBPP = {  # google-research mbpp.jsonl, task 2
@@ -73,3 +79,55 @@ def test_an_unknown_env_id_lists_guide_rl_ids() -> None:
     with pytest.raises(ValueError, match=r"cannot make env 'guide/Mth-v0'.*did you mean "
                                          r"'guide/Math-v0'.*guide/Code-v0"):
         EnvClient("guide/Mth-v0")
+
+
+def _reversed(problem_id: str, completion: str) -> Verdict:
+    if completion == problem_id[::-1]:
+        return Verdict.right(completion)
+    return Verdict.incorrect(completion, "not the id reversed")
+
+
+class Reverse(gym.Env[str, str]):
+    """A third-party env with the basic protocol: the answer is the problem id reversed."""
+
+    observation_space = action_space = guide_envs.UnicodeText(100)
+
+    def __init__(self) -> None:
+        self.steps = self.batches = 0
+        self._problem_id = ""
+
+    def reset(self, *, seed: int | None = None,
+              options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        super().reset(seed=seed)
+        self._problem_id = (options or {}).get("problem_id") or "abc"
+        return f"Reverse {self._problem_id}", {"problem_id": self._problem_id}
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        self.steps += 1
+        verdict = _reversed(self._problem_id, action)
+        return "", verdict.score, True, False, {"verdict": verdict.to_dict(timing=False)}
+
+
+class ReverseInBatches(Reverse):
+    """The same env, grading batches by problem id as well."""
+
+    def grade_batch(self, problem_ids: Sequence[str], completions: Sequence[str],
+                    pool: VerifierPool | None = None) -> list[Verdict]:
+        self.batches += 1
+        return [_reversed(p, c) for p, c in zip(problem_ids, completions, strict=True)]
+
+
+gym.register("test/Reverse-v0", entry_point=Reverse)
+gym.register("test/ReverseInBatches-v0", entry_point=ReverseInBatches)
+
+
+@pytest.mark.parametrize(("env_id", "steps", "batches"),
+                         [("test/Reverse-v0", 3, 0), ("test/ReverseInBatches-v0", 0, 1)])
+def test_an_env_is_graded_by_grade_batch_when_it_has_one_else_by_step(
+        env_id: str, steps: int, batches: int) -> None:
+    client = EnvClient(env_id, workers=1)
+    grades = client.grade(["abc", "xy", "abc"], ["cba", "xy", "no"])
+    assert [(g.reward, g.correct, g.status) for g in grades] == [
+        (1.0, True, "correct"), (0.0, False, "incorrect"), (0.0, False, "incorrect")]
+    assert (client.env.unwrapped.steps, client.env.unwrapped.batches) == (steps, batches)
+    client.close()
