@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from guide_envs.problem import Problem
 
-__all__ = ["BOXED", "CHAIN", "CODE", "PLAIN", "TEMPLATES", "PromptTemplate", "get_template"]
+__all__ = ["BOXED", "CHAIN", "CODE", "HINT_NOTE", "PLAIN", "TEMPLATES", "PromptTemplate",
+           "get_template", "with_hint"]
 
 
 _FIELD = re.compile(r"\{(prompt|choices|hint)\}")
@@ -68,21 +69,40 @@ class PromptTemplate:
         return [*system, {"role": "user", "content": self.render(problem, hint)}]
 
 
+#: What a guided prompt says after its hint: the guided completion must still be a complete
+#: solution, so that the learner can train on it as if the hint had not been there.
+HINT_NOTE = "The hint is only a starting point: write out the complete solution yourself."
+_HINT = "\n\nHint: {hint}"
+
+
+def with_hint(text: str) -> str:
+    """``text`` followed by the hint (a ``{hint}`` field) and :data:`HINT_NOTE`.
+
+    Every guided wording is built here: the hinted forms of the templates below and the
+    :data:`~guide_envs.wrappers.GUIDED` template of the hint wrapper.
+
+    >>> print(with_hint("{prompt}"))
+    {prompt}
+    <BLANKLINE>
+    Hint: {hint}
+    <BLANKLINE>
+    The hint is only a starting point: write out the complete solution yourself.
+    """
+    return f"{text}{_HINT}\n\n{HINT_NOTE}"
+
+
 _STEP_BY_STEP = "Please reason step by step, and put your final answer within \\boxed{}."
 BOXED = PromptTemplate(
     "{prompt}\n{choices}\n\n" + _STEP_BY_STEP,
-    hinted="{prompt}\n{choices}\n\nHint: {hint}\n\nThe hint is only a starting point: write out "
-           "the complete solution yourself. " + _STEP_BY_STEP,
+    hinted=with_hint("{prompt}\n{choices}") + " " + _STEP_BY_STEP,
 )
-PLAIN = PromptTemplate("{prompt}\n{choices}", hinted="{prompt}\n{choices}\n\nHint: {hint}")
+PLAIN = PromptTemplate("{prompt}\n{choices}", hinted="{prompt}\n{choices}" + _HINT)
 #: The default of ``guide/Code-v0``: the program goes in a fenced block, which the code verifier
 #: reads (the last ```python block of the completion).
 _CODE_BLOCK = ("Think it through step by step, then give your complete solution in one "
                "```python code block.")
-CODE = PromptTemplate(
-    "{prompt}\n\n" + _CODE_BLOCK,
-    hinted="{prompt}\n\nHint: {hint}\n\nThe hint is only a starting point. " + _CODE_BLOCK,
-)
+CODE = PromptTemplate("{prompt}\n\n" + _CODE_BLOCK,
+                      hinted=with_hint("{prompt}") + " " + _CODE_BLOCK)
 #: The compact format of the ``tiny`` preset (the ``rewrite_chain`` family): the model continues
 #: after ``S:`` with the chain of rewrites and ``;A:<answer>``; a hint (a first state) goes after
 #: ``H:``. Characters only from a 32-symbol vocabulary, so a character tokenizer suffices.

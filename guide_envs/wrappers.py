@@ -15,7 +15,7 @@ import gymnasium as gym
 
 from guide_envs.hints.protocol import HintProvider
 from guide_envs.problem import Problem
-from guide_envs.templates import PromptTemplate
+from guide_envs.templates import PromptTemplate, with_hint
 
 __all__ = ["GUIDED", "GuidedReward", "GuidedTemplate", "HintOnFailure", "HintUnavailable"]
 
@@ -37,8 +37,8 @@ class GuidedTemplate:
         <BLANKLINE>
         Hint: Count on from 2.
         <BLANKLINE>
-        The hint is only a starting point: still write out a complete solution yourself, step by step.
-    """  # noqa: E501
+        The hint is only a starting point: write out the complete solution yourself.
+    """
 
     text: str
 
@@ -61,12 +61,9 @@ class GuidedTemplate:
         return guided
 
 
-#: The default guided template: the prompt, the hint, and a reminder that a full solution (not
-#: only the hint's step) is still required, so the guided completion is also a valid unguided one.
-GUIDED = GuidedTemplate(
-    "{observation}\n\nHint: {hint}\n\nThe hint is only a starting point: still write out a "
-    "complete solution yourself, step by step."
-)
+#: The default guided template: the observation, the hint and the templates' own reminder
+#: (:data:`~guide_envs.templates.HINT_NOTE`) that a complete solution is still required.
+GUIDED = GuidedTemplate(with_hint("{observation}"))
 
 
 class HintOnFailure(gym.Wrapper[str, str, str, str], gym.utils.RecordConstructorArgs):

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from guide_envs import Problem, PromptTemplate, UnicodeText
-from guide_envs.templates import get_template
+from guide_envs.templates import BOXED, CODE, HINT_NOTE, get_template
+from guide_envs.wrappers import GUIDED
 
 
 def test_unicode_text_accepts_real_model_output() -> None:
@@ -39,6 +40,14 @@ def test_template_needs_prompt_field_and_renders_choices() -> None:
     assert system[0] == {"role": "system", "content": "Be brief."}
     with pytest.raises(ValueError, match="unknown template"):
         get_template("fancy")
+
+
+def test_every_guided_prompt_gives_the_hint_then_the_same_note() -> None:
+    problem = Problem(id="p", domain="math", prompt="What is 2+3?", answer="5")
+    block = f"\n\nHint: Count on.\n\n{HINT_NOTE}"
+    assert BOXED.render(problem, "Count on.").startswith("What is 2+3?" + block + " Please")
+    assert CODE.render(problem, "Count on.").startswith("What is 2+3?" + block + " Think")
+    assert GUIDED.render("What is 2+3?", "Count on.") == "What is 2+3?" + block
 
 
 def test_problem_validates_fields() -> None:
