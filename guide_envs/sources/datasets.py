@@ -175,12 +175,15 @@ def load_source(preset: str | None = None, *, path: str | None = None,
         **load_kwargs: Passed to :func:`datasets.load_dataset` (``revision``, ``cache_dir``...).
 
     Raises:
-        ValueError: An unknown preset, no data to load, a repeated id, or no usable record.
+        ValueError: An unknown preset, no data to load, ``streaming=True``, a repeated id, or
+            no usable record.
         ProblemFileError: A missing or unreadable file, or a column that the data lacks (the
             message names it and the available columns).
     """
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
+    if load_kwargs.get("streaming"):
+        raise ValueError("streaming is not supported: the split is loaded into memory")
     path, data_files = local_file_as_data_files(path, data_files)
     if path is None and data_files is None:
         raise ValueError("give path= (a hub id such as 'openai/gsm8k' or a builder name) "
@@ -197,18 +200,17 @@ def load_source(preset: str | None = None, *, path: str | None = None,
 
 def _load_split(path: str | None, data_files: Any, split: str, name: str | None,
                 load_kwargs: dict[str, Any]) -> datasets.Dataset:
-    """Load the split: local files with :func:`~guide_envs.sources.files.read_table`, anything
-    named by ``path`` (a hub id, a dataset directory, a builder) with :mod:`datasets`."""
+    """Load the split, local files with :func:`~guide_envs.sources.files.read_table`.
+
+    Anything named by ``path`` (a hub id, a dataset directory, a builder) goes to
+    :func:`datasets.load_dataset`.
+    """
     if path is None:
         return read_table(data_files, split=split, name=name, **load_kwargs)
     if data_files is not None and not isinstance(data_files, Mapping):
         data_files = {split: data_files}
-    loaded = datasets.load_dataset(path, name=name, data_files=data_files, split=split,
-                                   **load_kwargs)
-    if not isinstance(loaded, datasets.Dataset):
-        raise ValueError(f"expected one split as a datasets.Dataset, got {type(loaded).__name__}"
-                         " (streaming is not supported)")
-    return loaded
+    return datasets.load_dataset(path, name=name, data_files=data_files, split=split,
+                                 **load_kwargs)
 
 
 # --- column mapping --------------------------------------------------------------------------
@@ -239,8 +241,11 @@ def _resolve_mapping(preset: str | None, columns: ColumnMapping | Mapping[str, A
 
 
 def _check_columns(mapping: ColumnMapping, features: datasets.Features, origin: str) -> None:
-    """Raise :class:`~guide_envs.sources.files.ProblemFileError` naming the first mapped
-    column the data (``origin``: its files or hub id) does not have."""
+    """Raise a :class:`~guide_envs.sources.files.ProblemFileError` for a mapped column missing.
+
+    The message names ``origin`` (the data files or hub id), the first such column, and the
+    columns there are.
+    """
     for field_name, path in mapping.columns().items():
         if path in features:
             continue

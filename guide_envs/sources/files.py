@@ -126,8 +126,10 @@ class Record:
         return value
 
     def text(self, field: str, default: Any = _REQUIRED, *, strip: bool = True) -> Any:
-        """The field as non-blank text, stripped unless ``strip=False``; ``default`` if given
-        and the field is missing or blank."""
+        """The field as non-blank text (stripped unless ``strip=False``), else ``default``.
+
+        Without a ``default`` a missing or blank field raises.
+        """
         value = self.get(field, str, default)
         if value is default:
             return default

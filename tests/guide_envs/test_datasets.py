@@ -230,6 +230,8 @@ def test_configuration_errors(tmp_path: Path) -> None:
         ColumnMapping(prompt="q", answer="a", answer_format="boxed")
     with pytest.raises(ValueError, match="id 'gsm8k/1' repeats"):
         load_source("gsm8k", data_files=file, columns={"id": "k"})
+    with pytest.raises(ValueError, match="streaming is not supported"):
+        load_source("gsm8k", data_files=file, streaming=True)
 
 
 def test_presets_are_complete() -> None:
