@@ -8,8 +8,8 @@ from typing import Any
 
 import gymnasium as gym
 import pytest
+from _bare_env import BareEnv
 
-import guide_envs
 from guide_envs import BatchGradingEnv, EnvProtocol, Problem, ReasoningEnv, VerifierChoice
 from guide_envs.hints.leak import LeakGuard
 from guide_envs.sources import ListSource
@@ -31,19 +31,6 @@ COMPLETIONS = ["\\boxed{4}", "The answer is (B).", "\\boxed{Seven}", "\\boxed{0.
 IDS = ["m1", "s1", "c1", "m2", "m1", "m2"]
 
 
-class Bare(gym.Env[str, str]):
-    """A third-party env with only the basic protocol."""
-
-    observation_space = action_space = guide_envs.UnicodeText(100)
-
-    def reset(self, *, seed: int | None = None,
-              options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
-        return "q", {"problem_id": "q"}
-
-    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
-        return "q", 0.0, True, False, {"verdict": {"correct": False}}
-
-
 def _by_step(env: ReasoningEnv) -> list[dict[str, Any]]:
     verdicts = []
     for problem_id, completion in zip(IDS, COMPLETIONS, strict=True):
@@ -55,7 +42,7 @@ def _by_step(env: ReasoningEnv) -> list[dict[str, Any]]:
 def test_guide_envs_follow_both_protocols_a_bare_env_only_the_basic_one() -> None:
     env = gym.make("guide/Math-v0", families=["arithmetic"], difficulty=1)
     assert isinstance(env, EnvProtocol) and isinstance(env.unwrapped, BatchGradingEnv)
-    assert isinstance(Bare(), EnvProtocol) and not isinstance(Bare(), BatchGradingEnv)
+    assert isinstance(BareEnv(), EnvProtocol) and not isinstance(BareEnv(), BatchGradingEnv)
     assert not isinstance(object(), EnvProtocol)
 
 

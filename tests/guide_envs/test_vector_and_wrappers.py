@@ -7,6 +7,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 import pytest
+from _bare_env import BareEnv
 from gymnasium.utils.env_checker import check_env
 
 import guide_envs
@@ -218,17 +219,7 @@ def test_wrapper_passes_check_env_and_validates_arguments() -> None:
 
 
 def test_wrapper_needs_an_env_that_exposes_its_problem() -> None:
-    class Bare(gym.Env[str, str]):
-        observation_space = action_space = guide_envs.UnicodeText(100)
-
-        def reset(self, *, seed: int | None = None,
-                  options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
-            return "q", {"problem_id": "q"}
-
-        def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
-            return "q", 0.0, True, False, {"verdict": {"correct": False}}
-
-    env = HintOnFailure(Bare())
+    env = HintOnFailure(BareEnv())
     env.reset()
     with pytest.raises(TypeError, match="env.unwrapped.problem"):
         env.step("x")
