@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from agents.env_client import VerifierUnavailableError
+from agents.errors import UsageError
 
 __all__ = ["field_docs", "parse_args", "run_command"]
 
@@ -25,14 +26,27 @@ T = TypeVar("T")
 
 
 def field_docs(cls: type) -> dict[str, str]:
-    """The string literal under each annotated field of ``cls``.
+    """The string literal under each annotated field of ``cls`` and its dataclass bases.
+
+    A field declared again in a subclass takes the subclass's doc.
 
     Classes without source code (defined in a REPL) have no field docs.
 
     >>> from agents.guide_grpo import Args
     >>> field_docs(Args)["group_size"]
     'Rollouts per prompt (G); at least 2.'
+    >>> field_docs(Args)["seed"]  # inherited from agents.trainer.CommonArgs
+    'Seed of problems, sampling and initialisation.'
     """
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if dataclasses.is_dataclass(klass):
+            docs.update(_own_field_docs(klass))
+    return docs
+
+
+def _own_field_docs(cls: type) -> dict[str, str]:
+    """The field docs written in ``cls``'s own body."""
     try:
         source = inspect.getsource(cls)
     except (OSError, TypeError):
@@ -87,9 +101,10 @@ def run_command(cls: type[T], job: Callable[[T], object], argv: Sequence[str] | 
                 prog: str) -> int:
     """Parse ``argv`` into ``cls`` and run ``job`` on it; the exit status.
 
-    Bad options or input (``ValueError``, ``FileNotFoundError``, ``ImportError``) and a
-    verifier that cannot run here (:class:`~agents.env_client.VerifierUnavailableError`) print
-    one ``error:`` line and give 2 instead of a traceback.
+    The user's mistakes (:class:`~agents.errors.UsageError`: bad options, a missing file, an
+    extra not installed) and a verifier that cannot run here
+    (:class:`~agents.env_client.VerifierUnavailableError`) print one ``error:`` line and give 2;
+    anything else is a bug and keeps its traceback.
 
     >>> from agents.guide_grpo import Args
     >>> run_command(Args, lambda args: None, ["--group-size", "4"], prog="demo")
@@ -98,7 +113,7 @@ def run_command(cls: type[T], job: Callable[[T], object], argv: Sequence[str] | 
     args = parse_args(cls, argv, prog=prog)
     try:
         job(args)
-    except (ValueError, FileNotFoundError, ImportError, VerifierUnavailableError) as exc:
+    except (UsageError, VerifierUnavailableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -26,36 +26,26 @@ from tqdm import tqdm
 
 from agents.cli import run_command
 from agents.env_client import EnvClient, Prompt
-from agents.evaluation import graded_samples
-from agents.guide_grpo import held_out_plan, quiet_libraries, seed_everything
+from agents.errors import UsageError, user_input
 from agents.models import POLICY_NAMES, load_policy
 from agents.passk import Decomposition, decompose, mean_pass_at_k, pass_at_k
 from agents.rollout import make_engine
 from agents.samples import SampleLog, eval_records
-from agents.tiny import TinyWarmup
+from agents.sampling import graded_samples
+from agents.splits import held_out_plan
+from agents.tiny import WarmupConfig
+from agents.trainer import BaseArgs, held_out_seed, quiet_libraries, seed_everything
 
-__all__ = ["Args", "draw_problems", "evaluate", "evaluate_model", "load_model", "main",
-           "parse_ks", "resolve_model", "write_report"]
-
-#: guide_grpo's held-out env draws with this offset from ``--seed``; so does this command.
-HELD_OUT_SEED_OFFSET = 1_000_003
-
+__all__ = ["Args", "draw_problems", "evaluate_model", "load_model", "main",
+           "parse_ks", "report", "resolve_model", "write_report"]
 
 @dataclass
-class Args:
+class Args(BaseArgs):
     """Evaluate pass@k of a model on held-out problems; with --before, decompose the gains.
 
     Example: python -m agents.evaluate --model runs/guide_grpo --before tiny
     """
 
-    model: str = "tiny"
-    """The model to evaluate: 'tiny', 'smollm2', a Hugging Face model folder or Hub id, a
-    training run directory (its final_model/ is used) or a checkpoint (checkpoints/step_*/)."""
-    before: str = ""
-    """The model before training, in any form --model takes; when given, both are evaluated and
-    the change is decomposed (default: none)."""
-    env: str = "guide/Math-v0"
-    """Gymnasium id of the environment."""
     env_kwargs: str = ""
     """The training env's keyword arguments as JSON, as given to agents.guide_grpo (default:
     the tiny task for guide/Math-v0); problems come from its held-out env (source seed + 1 for
@@ -65,6 +55,19 @@ class Args:
     --env-kwargs, as agents.guide_grpo derives it)."""
     eval_split: float = 0.1
     """The held-out share of a dataset split by problem id, as given to agents.guide_grpo."""
+    model: str = "tiny"
+    """The model to evaluate: 'tiny', 'smollm2', a Hugging Face model folder or Hub id, a
+    training run directory (its final_model/ is used) or a checkpoint (checkpoints/step_*/)."""
+    temperature: float = 1.0
+    """Sampling temperature (0: greedy, then --n must be 1)."""
+    seed: int = 0
+    """Seed of problems and sampling (both models get the same sampling seeds)."""
+    output_dir: str = "runs/evaluate"
+    """Where problems.jsonl, results.json, report.md, passk.png and samples.jsonl (every
+    completion, graded) go."""
+    before: str = ""
+    """The model before training, in any form --model takes; when given, both are evaluated and
+    the change is decomposed (default: none)."""
     problems: int = 100
     """Held-out problems (with --seed, the ones a guide_grpo run with that seed evaluates)."""
     n: int = 16
@@ -77,76 +80,56 @@ class Args:
     threshold: float = 0.5
     """A problem counts as solved at pass@1 when at least this share of its samples is correct
     (and solvable at pass@k when its estimated pass@k is at least this)."""
-    temperature: float = 1.0
-    """Sampling temperature (0: greedy, then --n must be 1)."""
-    max_new_tokens: int = 40
-    """Longest completion, in tokens."""
-    max_prompt_tokens: int = 512
-    """Longest prompt, in tokens (longer prompts are an error)."""
     batch_problems: int = 8
     """Problems per generation batch (times --n sequences per engine call)."""
-    seed: int = 0
-    """Seed of problems and sampling (both models get the same sampling seeds)."""
-    engine: Literal["hf", "vllm"] = "hf"
-    """Rollout engine: transformers (CPU or GPU) or vLLM (GPU, the vllm extra)."""
-    dtype: Literal["float32", "bfloat16", "float16"] = "float32"
-    """Model weights' dtype."""
-    device: str = "auto"
-    """'auto' (CUDA when available), 'cuda' or 'cpu'."""
-    tiny_warmup_steps: int = -1
-    """Supervised warm-up steps for a 'tiny' model (-1: the preset's default; cached)."""
-    output_dir: str = "runs/evaluate"
-    """Where problems.jsonl, results.json, report.md, passk.png and samples.jsonl (every
-    completion, graded) go."""
     plot: bool = True
     """Draw passk.png (needs matplotlib)."""
-    progress: bool = True
-    """Show progress bars."""
+
+    def validate(self) -> Args:
+        """Raise :class:`~agents.errors.UsageError` naming the first bad option; return self."""
+        super().validate()
+        checks = [
+            (self.n >= 1, f"--n must be at least 1, got {self.n}"),
+            (self.problems >= 1, f"--problems must be at least 1, got {self.problems}"),
+            (self.temperature >= 0, f"--temperature must be >= 0, got {self.temperature}"),
+            (self.temperature > 0 or self.n == 1, f"--temperature 0 decodes greedily, so every "
+                                                  f"sample is the same: use --n 1, not {self.n}"),
+            (self.batch_problems >= 1, f"--batch-problems must be >= 1, got "
+                                       f"{self.batch_problems}"),
+            (0 <= self.solvable_k <= self.n, f"--solvable-k must be in [0, --n={self.n}], got "
+                                             f"{self.solvable_k}"),
+            (0 < self.threshold <= 1, f"--threshold must be in (0, 1], got {self.threshold}"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise UsageError(message)
+        parse_ks(self.k, self.n)
+        return self
 
 
 def parse_ks(text: str, n: int) -> list[int]:
-    """The sorted, distinct k values of ``--k``; ``ValueError`` naming a bad one.
+    """The sorted, distinct k values of ``--k``; a :class:`~agents.errors.UsageError` if bad.
 
     >>> parse_ks("4, 1,2,4", n=4)
     [1, 2, 4]
-    >>> parse_ks("1,32", n=16)
+    >>> parse_ks("1,32", n=16)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: --k: 32 is more than --n (16); pass@k needs at least k samples per problem
+    agents.errors.UsageError: --k: 32 is more than --n (16); pass@k needs at least k samples ...
     """
     try:
         ks = sorted({int(part) for part in text.split(",") if part.strip()})
     except ValueError:
-        raise ValueError(f"--k must be comma-separated integers, got {text!r}") from None
+        raise UsageError(f"--k must be comma-separated integers, got {text!r}") from None
     if not ks:
-        raise ValueError(f"--k names no k value: {text!r}")
+        raise UsageError(f"--k names no k value: {text!r}")
     for k in ks:
         if k < 1:
-            raise ValueError(f"--k: {k} is not a positive integer")
+            raise UsageError(f"--k: {k} is not a positive integer")
         if k > n:
-            raise ValueError(f"--k: {k} is more than --n ({n}); pass@k needs at least k samples "
+            raise UsageError(f"--k: {k} is more than --n ({n}); pass@k needs at least k samples "
                              "per problem")
     return ks
-
-
-def validate(args: Args) -> list[int]:
-    """Raise ``ValueError`` naming the first bad option; returns the k values."""
-    checks = [
-        (args.n >= 1, f"--n must be at least 1, got {args.n}"),
-        (args.problems >= 1, f"--problems must be at least 1, got {args.problems}"),
-        (args.temperature >= 0, f"--temperature must be >= 0, got {args.temperature}"),
-        (args.temperature > 0 or args.n == 1, f"--temperature 0 decodes greedily, so every "
-                                              f"sample is the same: use --n 1, not {args.n}"),
-        (args.max_new_tokens >= 1, f"--max-new-tokens must be >= 1, got {args.max_new_tokens}"),
-        (args.batch_problems >= 1, f"--batch-problems must be >= 1, got {args.batch_problems}"),
-        (0 <= args.solvable_k <= args.n, f"--solvable-k must be in [0, --n={args.n}], got "
-                                         f"{args.solvable_k}"),
-        (0 < args.threshold <= 1, f"--threshold must be in (0, 1], got {args.threshold}"),
-    ]
-    for ok, message in checks:
-        if not ok:
-            raise ValueError(message)
-    return parse_ks(args.k, args.n)
 
 
 def _is_model_folder(path: Path) -> bool:
@@ -200,7 +183,7 @@ def load_model(spec: str, *, dtype: str = "float32", device: str = "cpu",
     base = name
     if adapter.is_file():
         base = json.loads(adapter.read_text())["base_model_name_or_path"]
-    warmup = (TinyWarmup(steps=tiny_warmup_steps)
+    warmup = (WarmupConfig(steps=tiny_warmup_steps)
               if base == "tiny" and tiny_warmup_steps >= 0 else None)
     model, tokenizer = load_policy(base, dtype=dtype, device=device, warmup=warmup,
                                    progress=progress)
@@ -410,33 +393,35 @@ def _plot(path: Path, table: Mapping[str, Mapping[str, float]], ks: Sequence[int
     plt.close(fig)
 
 
-def evaluate(args: Args) -> dict[str, Any]:
+def report(args: Args) -> dict[str, Any]:
     """Run the command; returns the content of ``results.json``."""
-    ks = validate(args)
+    with user_input():  # everything the options name is checked before any sampling
+        ks = parse_ks(args.validate().k, args.n)
+        for spec in filter(None, (args.before, args.model)):
+            resolve_model(spec)
+        if args.plot:
+            _pyplot()
+        plan = held_out_plan(args.env, args.env_kwargs, args.eval_env_kwargs, model="tiny",
+                             eval_split=args.eval_split)
+        client = EnvClient(args.env, plan.eval_kwargs, seed=held_out_seed(args.seed),
+                           keep=plan.eval_filter())
     quiet_libraries()
     seed_everything(args.seed)
-    for spec in filter(None, (args.before, args.model)):
-        resolve_model(spec)  # a bad path or a missing package fails before the evaluation
-    if args.plot:
-        _pyplot()
     device = args.device if args.device != "auto" else (
         "cuda" if torch.cuda.is_available() else "cpu")
-    plan = held_out_plan(args.env, args.env_kwargs, args.eval_env_kwargs, model="tiny",
-                         eval_split=args.eval_split)
-    held_out = plan.eval_kwargs
-    client = EnvClient(args.env, held_out, seed=args.seed + HELD_OUT_SEED_OFFSET,
-                       keep=plan.eval_filter())
     samples = SampleLog(Path(args.output_dir) / "samples.jsonl")
     samples.path.unlink(missing_ok=True)  # this evaluation's completions only
     try:
-        prompts = draw_problems(client, args.problems)
+        with user_input():
+            prompts = draw_problems(client, args.problems)
         roles = {"before": args.before, "after": args.model} if args.before else {
             "model": args.model}
         results: dict[str, dict[str, int]] = {}
         for role, spec in roles.items():
-            model, tokenizer = load_model(spec, dtype=args.dtype, device=device,
-                                          tiny_warmup_steps=args.tiny_warmup_steps,
-                                          progress=args.progress)
+            with user_input():
+                model, tokenizer = load_model(spec, dtype=args.dtype, device=device,
+                                              tiny_warmup_steps=args.tiny_warmup_steps,
+                                              progress=args.progress)
             label = f"{role}: {spec}" if args.before else spec
             results[label] = evaluate_model(
                 model, tokenizer, client, prompts, n=args.n, temperature=args.temperature,
@@ -449,7 +434,7 @@ def evaluate(args: Args) -> dict[str, Any]:
     finally:
         client.close()
     labels = list(results)
-    settings = {**asdict(args), "held_out_env_kwargs": json.dumps(held_out),
+    settings = {**asdict(args), "held_out_env_kwargs": json.dumps(plan.eval_kwargs),
                 "held_out_split": plan.split}
     summary = write_report(args.output_dir, results, n=args.n, ks=ks,
                            compare=[(labels[0], labels[1])] if args.before else [],
@@ -470,7 +455,7 @@ def _print_summary(summary: Mapping[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (2 for bad options or input)."""
-    return run_command(Args, evaluate, argv, prog="python -m agents.evaluate")
+    return run_command(Args, report, argv, prog="python -m agents.evaluate")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,31 @@
-"""When and how to guide a group: GuidanceConfig, needs_guidance, combine_group, keep_group.
+"""When and how to guide a group, and where hints come from.
+
+:class:`GuidanceConfig`, :func:`needs_guidance`, :func:`combine_group`, :func:`keep_group`
+decide on groups; :func:`hints_for` turns ``--hint`` into a provider and
+:func:`check_hints_exist` warns (:class:`GuidanceWarning`) when guidance would find no hints.
 
 Guide (Nath et al., arXiv 2506.13923) samples G rollouts of a prompt q; when the group's success
 rate is at or below a threshold (by default: every rollout failed) it samples G fresh rollouts
 from q + hint and trains on them in place of the failed ones (or on a mix of both). Filter-GRPO
 drops groups whose rewards are all equal, since their group-normalised advantages are all zero.
-These helpers are generic over the rollout record type, so both learners share them.
+The group helpers are generic over the rollout record type, so every learner shares them.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-__all__ = ["GuidanceConfig", "combine_group", "keep_group", "needs_guidance"]
+from guide_envs.hints import HINT_SPECS, hint_provider
+from guide_envs.hints.protocol import HintProvider
+
+if TYPE_CHECKING:
+    from agents.env_client import EnvClient
+
+__all__ = ["GuidanceConfig", "GuidanceWarning", "check_hints_exist", "combine_group",
+           "hints_for", "keep_group", "needs_guidance"]
 
 T = TypeVar("T")
 
@@ -110,3 +122,37 @@ def keep_group(rewards: Sequence[float], config: GuidanceConfig) -> bool:
     if not config.filter_equal:
         return True
     return any(r != rewards[0] for r in rewards)
+
+
+def hints_for(algo: str, hint: str) -> HintProvider | None:
+    """The hint provider ``--hint`` names (None without guidance).
+
+    ``--algo guide --hint none`` is refused: Guide without hints is plain GRPO (or PPO).
+    """
+    if algo != "guide":
+        return None
+    provider = hint_provider(hint)
+    if provider is None:
+        raise ValueError("--hint none gives Guide no hints, so it would train as plain GRPO/PPO; "
+                         "pass --algo grpo (or ppo), or a hint source: "
+                         + ", ".join(HINT_SPECS))
+    return provider
+
+
+def check_hints_exist(client: EnvClient, spec: str, probe: int = 8) -> bool:
+    """Warn loudly when none of the first ``probe`` training problems has a hint.
+
+    Guidance with no hints silently trains plain GRPO; this says so before the run starts.
+    """
+    if any(client.guided(p.problem_id) is not None for p in client.peek(probe)):
+        return True
+    warnings.warn(f"guidance is on, but --hint {spec} found no hint for any of the first {probe} "
+                  f"training problems of {client.env_id} (no hint field and no worked solution?): "
+                  "Guide will run as plain GRPO. Pass --hint teacher:<base_url>:<model> for a "
+                  "teacher model's hints, a dataset with hints, or --algo grpo.",
+                  GuidanceWarning, stacklevel=2)
+    return False
+
+
+class GuidanceWarning(UserWarning):
+    """Guidance is on but cannot guide (no hints found)."""

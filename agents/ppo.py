@@ -1,4 +1,4 @@
-"""Guide-PPO's learner: Critic, gae, value_loss, PPOSettings, estimate_advantages, ppo_update.
+"""Guide-PPO's learner: Critic, gae, value_loss, PPOConfig, estimate_advantages, ppo_update.
 
 PPO for language models with a learned critic (Ouyang et al. 2022; CleanRL's ``ppo.py``), plus
 Guide's guidance: a trajectory sampled from q + h trains the hint-free policy through the ratio
@@ -23,10 +23,8 @@ from typing import Any, Literal
 import torch
 from torch import Tensor, nn
 
-from agents.distributed import Dist
-from agents.grpo import (
+from agents.batch import (
     Trajectory,
-    UpdateSettings,
     chunks,
     global_gamma,
     mean_over_ranks,
@@ -34,13 +32,14 @@ from agents.grpo import (
     ref_logprobs,
     sequence_tensors,
 )
+from agents.distributed import Dist
 from agents.logprobs import token_logprobs
 from agents.losses import LossConfig, policy_loss
 
 __all__ = [
     "CRITICS",
     "Critic",
-    "PPOSettings",
+    "PPOConfig",
     "Targets",
     "estimate_advantages",
     "gae",
@@ -181,7 +180,7 @@ def value_loss(values: Tensor, old_values: Tensor, returns: Tensor, mask: Tensor
 
 
 @dataclass(frozen=True)
-class PPOSettings:
+class PPOConfig:
     """How one PPO update (``epochs`` passes over the batch in ``minibatches``) is computed."""
 
     loss: LossConfig = field(default_factory=lambda: LossConfig(length_norm="token"))
@@ -204,7 +203,7 @@ class PPOSettings:
     temperature: float = 1.0
     max_grad_norm: float = 1.0
 
-    def validate(self) -> PPOSettings:
+    def validate(self) -> PPOConfig:
         """Raise ValueError naming the first bad field; return self."""
         checks = [(0.0 <= self.gamma <= 1.0, "gamma", "in [0, 1]"),
                   (0.0 <= self.lam <= 1.0, "lam", "in [0, 1]"),
@@ -217,13 +216,9 @@ class PPOSettings:
                 raise ValueError(f"{name} must be {rule}, got {getattr(self, name)!r}")
         self.loss.validate()
         if self.loss.kl_coef > 0:
-            raise ValueError("PPO puts the KL penalty in the reward: set PPOSettings.kl_coef, "
+            raise ValueError("PPO puts the KL penalty in the reward: set PPOConfig.kl_coef, "
                              "not loss.kl_coef")
         return self
-
-    def as_update(self) -> UpdateSettings:
-        """The GRPO update settings with the same loss, micro-batch and temperature."""
-        return UpdateSettings(self.loss, self.micro_batch, self.temperature, self.max_grad_norm)
 
 
 @dataclass(frozen=True)
@@ -237,7 +232,7 @@ class Targets:
 
 @torch.no_grad()
 def estimate_advantages(model: nn.Module, critic: Critic, trajectories: Sequence[Trajectory],
-                        settings: PPOSettings, *, pad_id: int, dist: Dist,
+                        settings: PPOConfig, *, pad_id: int, dist: Dist,
                         ref_model: nn.Module | None = None) -> Targets:
     """Values on the hint-free context, rewards, GAE, and (optionally) whitened advantages."""
     device = next(model.parameters()).device
@@ -250,7 +245,7 @@ def estimate_advantages(model: nn.Module, critic: Critic, trajectories: Sequence
         if settings.kl_coef > 0:
             logp, _ = token_logprobs(model, tensors["input_ids"], tensors["attention_mask"],
                                      mask, temperature=settings.temperature)
-            ref = ref_logprobs(ref_model, tensors, settings.as_update())
+            ref = ref_logprobs(ref_model, tensors, settings.temperature)
             rewards = rewards - settings.kl_coef * (logp - ref)
         A, R = gae(rewards, values, mask, gamma=settings.gamma, lam=settings.lam)
         for rows, out in ((A, advantages), (R, returns), (values, old_values)):
@@ -261,7 +256,7 @@ def estimate_advantages(model: nn.Module, critic: Critic, trajectories: Sequence
 
 
 def ppo_update(model: nn.Module, critic: Critic, optimizer: torch.optim.Optimizer,
-               scheduler: Any, trajectories: Sequence[Trajectory], settings: PPOSettings, *,
+               scheduler: Any, trajectories: Sequence[Trajectory], settings: PPOConfig, *,
                pad_id: int, dist: Dist, ref_model: nn.Module | None = None,
                seed: int = 0) -> dict[str, float]:
     """``epochs`` x ``minibatches`` optimizer steps on this rank's trajectories.
@@ -303,12 +298,14 @@ _METRIC_KEYS = ("policy_loss", "value_loss", "clip_frac", "ratio_mean", "guided_
 
 
 def _minibatch_step(model: nn.Module, critic: Critic, optimizer: torch.optim.Optimizer,
-                    settings: PPOSettings, trajs: list[Trajectory], targets: Targets,
+                    settings: PPOConfig, trajs: list[Trajectory], targets: Targets,
                     pad_id: int, dist: Dist) -> tuple[dict[str, tuple[float, float]], float]:
     """One optimizer step; returns metric (weighted sum, weight) pairs and the gradient norm."""
     device = next(model.parameters()).device
     cfg = settings.loss
-    gamma = global_gamma(model, trajs, settings.as_update(), pad_id, dist, device)
+    gamma = global_gamma(model, trajs, settings.loss, micro_batch=settings.micro_batch,
+                         temperature=settings.temperature, pad_id=pad_id, dist=dist,
+                         device=device)
     total = dist.sum(normaliser(trajs, cfg))
     total_tokens = dist.sum(float(sum(len(t.completion_ids) for t in trajs)))
     optimizer.zero_grad(set_to_none=True)

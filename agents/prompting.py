@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from agents.env_client import Prompt
+from agents.errors import UsageError
 
 __all__ = ["decode_completion", "encode_prompt"]
 
 
 def encode_prompt(tokenizer: Any, prompt: Prompt, max_tokens: int | None = None) -> list[int]:
-    """Token ids of ``prompt``; ``ValueError`` when longer than ``max_tokens``.
+    """Token ids of ``prompt``; :class:`~agents.errors.UsageError` when longer than ``max_tokens``.
 
     Long prompts are refused rather than cut: a cut prompt is a different problem.
     """
@@ -28,8 +29,8 @@ def encode_prompt(tokenizer: Any, prompt: Prompt, max_tokens: int | None = None)
     else:
         ids = list(tokenizer(prompt.text, add_special_tokens=True)["input_ids"])
     if max_tokens is not None and len(ids) > max_tokens:
-        raise ValueError(f"prompt of {prompt.problem_id!r} has {len(ids)} tokens, more than "
-                         f"max_prompt_tokens={max_tokens}")
+        raise UsageError(f"prompt of {prompt.problem_id!r} has {len(ids)} tokens, more than "
+                         f"max_prompt_tokens={max_tokens} (raise --max-prompt-tokens)")
     return ids
 
 

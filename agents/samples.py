@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from agents.batch import Group
     from agents.env_client import Grade, Prompt
-    from agents.grpo import Group
 
 __all__ = ["SampleLog", "eval_records", "group_records"]
 

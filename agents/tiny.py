@@ -1,4 +1,4 @@
-"""The ``tiny`` preset: tokenizer, config, :class:`TinyWarmup`, :func:`load_tiny` and helpers.
+"""The ``tiny`` preset: tokenizer, config, :class:`WarmupConfig`, :func:`load_tiny` and helpers.
 
 A 1.06M-parameter Qwen2 model over a character vocabulary, warm-started by a few minutes of
 supervised training on easy ``rewrite_chain`` problems, so that Guide can be seen working on a
@@ -36,7 +36,7 @@ from guide_envs.templates import get_template
 
 __all__ = [
     "ALPHABET",
-    "TinyWarmup",
+    "WarmupConfig",
     "load_tiny",
     "tiny_cache_dir",
     "tiny_config",
@@ -98,7 +98,7 @@ def tiny_config(tokenizer: PreTrainedTokenizerFast) -> Qwen2Config:
 
 
 @dataclass(frozen=True)
-class TinyWarmup:
+class WarmupConfig:
     """The supervised warm-up that makes the tiny model able to rewrite easy chains.
 
     Problems are ``rewrite_chain`` ones of difficulty 1 and 2 (one and two operations, every
@@ -126,8 +126,8 @@ class TinyWarmup:
     threads: int = 2
     """``torch.set_num_threads`` during the warm-up (not part of the cache key)."""
 
-    def validate(self) -> None:
-        """Raise ``ValueError`` naming the first bad field."""
+    def validate(self) -> WarmupConfig:
+        """Raise ``ValueError`` naming the first bad field; return self so calls can chain."""
         for name in ("steps", "batch_size", "threads"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
@@ -137,9 +137,10 @@ class TinyWarmup:
             raise ValueError(f"warmup_steps must be at least 0, got {self.warmup_steps!r}")
         if not 0.0 <= self.hint_fraction <= 1.0:
             raise ValueError(f"hint_fraction must be in [0, 1], got {self.hint_fraction!r}")
+        return self
 
 
-def _examples(warmup: TinyWarmup, step: int) -> list[tuple[str, str]]:
+def _examples(warmup: WarmupConfig, step: int) -> list[tuple[str, str]]:
     """The ``(prompt, target)`` pairs of warm-up step ``step`` (EOS not yet appended)."""
     source = ProceduralSource(families="rewrite_chain", difficulty=(1, 2),
                               seed=warmup.data_seed, size=warmup.steps * warmup.batch_size)
@@ -172,7 +173,7 @@ def _batch(tokenizer: PreTrainedTokenizerFast,
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
 
-def _schedule(warmup: TinyWarmup) -> Callable[[int], float]:
+def _schedule(warmup: WarmupConfig) -> Callable[[int], float]:
     """The learning-rate multiplier of each step: linear ramp, then cosine down to 0.1."""
     ramp = min(warmup.warmup_steps, warmup.steps)
 
@@ -185,7 +186,7 @@ def _schedule(warmup: TinyWarmup) -> Callable[[int], float]:
 
 
 def warm_up(model: Qwen2ForCausalLM, tokenizer: PreTrainedTokenizerFast,
-            warmup: TinyWarmup, *, progress: bool = True) -> list[float]:
+            warmup: WarmupConfig, *, progress: bool = True) -> list[float]:
     """Train ``model`` in place as ``warmup`` says; returns the loss of every step."""
     from tqdm.auto import tqdm
 
@@ -220,7 +221,7 @@ def _default_cache_root() -> Path:
     return Path(base) / "guide-rl" / "tiny"
 
 
-def tiny_cache_dir(warmup: TinyWarmup = TinyWarmup(), cache_dir: Path | None = None) -> Path:
+def tiny_cache_dir(warmup: WarmupConfig = WarmupConfig(), cache_dir: Path | None = None) -> Path:
     """Where :func:`load_tiny` keeps the model warm-started with ``warmup``.
 
     ``cache_dir`` (default ``$XDG_CACHE_HOME/guide-rl/tiny``) holds one folder per key: a hash
@@ -237,7 +238,7 @@ def tiny_cache_dir(warmup: TinyWarmup = TinyWarmup(), cache_dir: Path | None = N
     return (Path(cache_dir) if cache_dir is not None else _default_cache_root()) / digest
 
 
-def _build(warmup: TinyWarmup, target: Path, progress: bool) -> None:
+def _build(warmup: WarmupConfig, target: Path, progress: bool) -> None:
     """Warm-start a model and save it to ``target`` atomically (a temporary sibling, renamed)."""
     tokenizer = tiny_tokenizer()
     torch.manual_seed(warmup.seed)
@@ -268,7 +269,7 @@ def _build(warmup: TinyWarmup, target: Path, progress: bool) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def load_tiny(cache_dir: Path | None = None, warmup: TinyWarmup = TinyWarmup(),
+def load_tiny(cache_dir: Path | None = None, warmup: WarmupConfig = WarmupConfig(),
               progress: bool = True) -> tuple[Qwen2ForCausalLM, PreTrainedTokenizerFast]:
     """The warm-started tiny model (in eval mode) and its tokenizer.
 
@@ -278,7 +279,7 @@ def load_tiny(cache_dir: Path | None = None, warmup: TinyWarmup = TinyWarmup(),
     Example:
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as cache:  # a 2-step warm-up, for the example
-        ...     model, tokenizer = load_tiny(Path(cache), TinyWarmup(steps=2, batch_size=4),
+        ...     model, tokenizer = load_tiny(Path(cache), WarmupConfig(steps=2, batch_size=4),
         ...                                  progress=False)
         >>> model.num_parameters(), tokenizer.decode(tokenizer("Q:2*3 S:")["input_ids"])
         (1054464, 'Q:2*3 S:')

@@ -36,6 +36,7 @@ from agents import guide_grpo, guide_ppo
 from agents.env_client import EnvClient
 from agents.evaluate import draw_problems, evaluate_model, load_model, write_report
 from agents.passk import mean_pass_at_k
+from agents.splits import TINY_ENV_KWARGS
 
 #: Algorithm name -> (command module, its --algo value, multiple of --group-size it samples).
 ALGORITHMS: dict[str, tuple[Any, str, int]] = {
@@ -109,7 +110,7 @@ def training_stats(run: Path) -> dict[str, Any]:
 
 def evaluate_all(runs: dict[str, Path], args: argparse.Namespace) -> dict[str, dict[str, int]]:
     """Held-out correct counts of the start model and of every run's final model."""
-    held_out = dict(guide_grpo.TINY_ENV_KWARGS, seed=1)
+    held_out = dict(TINY_ENV_KWARGS, seed=1)
     client = EnvClient("guide/Math-v0", held_out, seed=10_000)
     prompts = draw_problems(client, args.problems)
     results = {}

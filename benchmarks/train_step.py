@@ -24,16 +24,10 @@ import torch
 
 from agents.distributed import Dist
 from agents.env_client import EnvClient
-from agents.grpo import (
-    SamplingSettings,
-    UpdateSettings,
-    kept_groups,
-    policy_update,
-    sample_groups,
-    with_advantages,
-)
+from agents.grpo import UpdateConfig, policy_update, with_advantages
 from agents.guidance import GuidanceConfig
 from agents.rollout import make_engine
+from agents.sampling import SamplingConfig, kept_groups, sample_groups
 from agents.tiny import tiny_config, tiny_tokenizer
 
 ENV_ID = "guide/Math-v0"
@@ -59,8 +53,8 @@ def guide_rl_steps(args: argparse.Namespace) -> list[float]:
     engine = make_engine("hf", model, tokenizer)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.0)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
-    sampling = SamplingSettings(args.group_size, args.max_new_tokens, 128, 1.0, 1.0)
-    update = UpdateSettings(micro_batch=args.prompts * args.group_size)
+    sampling = SamplingConfig(args.group_size, args.max_new_tokens, 128, 1.0, 1.0)
+    update = UpdateConfig(micro_batch=args.prompts * args.group_size)
     times = []
     for step in range(args.warmup_steps + args.steps):
         started = time.perf_counter()

@@ -18,7 +18,7 @@ from _tiny_parts import tiny_qwen  # noqa: E402 - after the path set-up
 from test_grpo import _mixed_trajectories  # noqa: E402
 
 from agents.distributed import init_distributed  # noqa: E402
-from agents.grpo import UpdateSettings, policy_update  # noqa: E402
+from agents.grpo import UpdateConfig, policy_update  # noqa: E402
 from agents.losses import LossConfig  # noqa: E402
 from agents.tiny import tiny_tokenizer  # noqa: E402
 
@@ -32,7 +32,7 @@ def main(out: Path, length_norm: str) -> None:
     trajectories = _mixed_trajectories(tokenizer, model)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
-    settings = UpdateSettings(LossConfig(length_norm=length_norm), micro_batch=5,
+    settings = UpdateConfig(LossConfig(length_norm=length_norm), micro_batch=5,
                               max_grad_norm=1e9)
     metrics = policy_update(model, optimizer, scheduler, dist.shard(trajectories), settings,
                             pad_id=tokenizer.pad_token_id, dist=dist)

@@ -15,9 +15,9 @@ import torch
 
 from agents.cli import field_docs
 from agents.evaluate import Args, load_model, main, resolve_model, write_report
-from agents.models import LoraSettings, load_policy
+from agents.models import LoraConfig, load_policy
 from agents.passk import decompose, mean_pass_at_k, pass_at_k, solved
-from agents.tiny import TinyWarmup
+from agents.tiny import WarmupConfig
 
 #: An evaluation small enough for a test: a 10-step warm-up, 4 problems x 4 samples.
 SMALL = ["--tiny-warmup-steps", "10", "--problems", "4", "--n", "4", "--k", "1,2,4",
@@ -168,7 +168,7 @@ def test_resolve_model_understands_runs_and_checkpoints(tmp_path: Path) -> None:
 
 def _fake_run(root: Path) -> Path:
     """A run directory whose final model and checkpoint are the 10-step tiny model."""
-    model, tokenizer = load_policy("tiny", warmup=TinyWarmup(steps=10), progress=False)
+    model, tokenizer = load_policy("tiny", warmup=WarmupConfig(steps=10), progress=False)
     model.save_pretrained(root / "final_model")
     tokenizer.save_pretrained(root / "final_model")
     step = root / "checkpoints" / "step_00000001"
@@ -216,8 +216,8 @@ def test_write_report_compares_any_models(tmp_path: Path) -> None:
 
 
 def test_lora_runs_load_merged_from_the_adapter_and_from_a_checkpoint(tmp_path: Path) -> None:
-    model, tokenizer = load_policy("tiny", warmup=TinyWarmup(steps=10), progress=False,
-                                   lora=LoraSettings(r=2))
+    model, tokenizer = load_policy("tiny", warmup=WarmupConfig(steps=10), progress=False,
+                                   lora=LoraConfig(r=2))
     with torch.no_grad():  # a trained adapter: lora_B starts at zero, which would change nothing
         for name, p in model.named_parameters():
             if "lora_B" in name:

@@ -14,22 +14,15 @@ from _tiny_parts import tiny_qwen
 import guide_envs
 from agents.distributed import Dist
 from agents.env_client import EnvClient
-from agents.grpo import (
-    SamplingSettings,
-    UpdateSettings,
-    group_stats,
-    kept_groups,
-    policy_update,
-    sample_groups,
-    with_advantages,
-)
+from agents.grpo import UpdateConfig, policy_update, with_advantages
 from agents.guidance import GuidanceConfig
 from agents.logprobs import build_batch, token_logprobs
 from agents.losses import LossConfig
 from agents.rollout import HFEngine
+from agents.sampling import SamplingConfig, group_stats, kept_groups, sample_groups
 
 KW = {"families": ["rewrite_chain"], "difficulty": [3], "template": "chain"}
-SAMPLING = SamplingSettings(group_size=4, max_new_tokens=12, temperature=1.0)
+SAMPLING = SamplingConfig(group_size=4, max_new_tokens=12, temperature=1.0)
 
 
 def _engine(model: Any, tokenizer: Any) -> HFEngine:
@@ -158,7 +151,7 @@ def test_micro_batches_do_not_change_the_update(tokenizer: Any, length_norm: str
         model = copy.deepcopy(base)
         optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
-        settings = UpdateSettings(LossConfig(length_norm=length_norm), micro_batch=micro,
+        settings = UpdateConfig(LossConfig(length_norm=length_norm), micro_batch=micro,
                                   max_grad_norm=1e9)
         metrics = policy_update(model, optimizer, scheduler, trajs, settings,
                                 pad_id=tokenizer.pad_token_id, dist=Dist())

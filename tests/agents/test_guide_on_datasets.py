@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from agents.env_client import EnvClient
-from agents.guide_grpo import GuidanceWarning, held_out_plan
+from agents.guidance import GuidanceWarning
 from agents.guide_grpo import main as grpo_main
 from agents.guide_ppo import main as ppo_main
-from agents.splits import IdSplit
+from agents.splits import IdSplit, held_out_plan
 from agents.tiny import tiny_tokenizer
 from tests.agents._tiny_parts import long_context_folder
 from verifiers.math import verify_answer

@@ -10,15 +10,15 @@ import pytest
 import torch
 from _tiny_parts import tiny_qwen
 
+from agents.batch import Trajectory
 from agents.distributed import Dist
 from agents.env_client import EnvClient
-from agents.grpo import SamplingSettings, Trajectory, sample_groups
 from agents.guidance import GuidanceConfig
 from agents.logprobs import build_batch
 from agents.losses import LossConfig, policy_loss
 from agents.ppo import (
     Critic,
-    PPOSettings,
+    PPOConfig,
     estimate_advantages,
     gae,
     make_critic,
@@ -27,9 +27,10 @@ from agents.ppo import (
     value_loss,
 )
 from agents.rollout import HFEngine
+from agents.sampling import SamplingConfig, sample_groups
 
 KW = {"families": ["rewrite_chain"], "difficulty": [3], "template": "chain"}
-SAMPLING = SamplingSettings(group_size=4, max_new_tokens=10, temperature=1.0)
+SAMPLING = SamplingConfig(group_size=4, max_new_tokens=10, temperature=1.0)
 
 # Two episodes in one [2, 4] batch: row 0 has three real tokens then padding, row 1 a prompt
 # position, two real tokens and padding. Values and rewards off the mask are junk to be ignored.
@@ -129,7 +130,7 @@ def test_values_are_computed_on_the_hint_free_context(tokenizer: Any, kind: str)
     t = _guided(tokenizer, model)[0]
     other_hint = dataclasses.replace(t, context_ids=(*t.prompt_ids[:-2], 5, 6, 7,
                                                      *t.prompt_ids[-2:]))
-    settings = PPOSettings(whiten=False)
+    settings = PPOConfig(whiten=False)
     targets = estimate_advantages(model, critic, [t, other_hint], settings,
                                   pad_id=tokenizer.pad_token_id, dist=Dist())
     assert targets.old_values[0] == targets.old_values[1]
@@ -159,7 +160,7 @@ def test_an_update_lowers_the_value_loss_on_a_fixed_batch(tokenizer: Any, kind: 
     model = tiny_qwen(tokenizer)
     critic = make_critic(model, kind)
     trajs = _guided(tokenizer, model)
-    settings = PPOSettings(epochs=4, minibatches=2)
+    settings = PPOConfig(epochs=4, minibatches=2)
     pad = tokenizer.pad_token_id
     targets = estimate_advantages(model, critic, trajs, settings, pad_id=pad, dist=Dist())
     before = _value_loss_now(model, critic, trajs, targets.returns, pad)
@@ -182,7 +183,7 @@ def test_micro_batches_do_not_change_the_update(tokenizer: Any) -> None:
         critic = make_critic(model, "head")
         optimizer = torch.optim.SGD([*model.parameters(), *critic.parameters()], lr=0.5)
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
-        settings = PPOSettings(micro_batch=micro, epochs=1, max_grad_norm=1e9)
+        settings = PPOConfig(micro_batch=micro, epochs=1, max_grad_norm=1e9)
         ppo_update(model, critic, optimizer, scheduler, trajs, settings,
                    pad_id=tokenizer.pad_token_id, dist=Dist())
         results.append({**model.state_dict(), **critic.state_dict()})
@@ -197,4 +198,4 @@ def test_micro_batches_do_not_change_the_update(tokenizer: Any) -> None:
                                               ("minibatches", 0), ("vf_clip", -1.0)])
 def test_settings_validate_names_the_bad_field(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
-        PPOSettings(**{field: value}).validate()  # type: ignore[arg-type]
+        PPOConfig(**{field: value}).validate()  # type: ignore[arg-type]

@@ -11,10 +11,10 @@ import huggingface_hub.constants
 import pytest
 import torch
 
-from agents.models import LoraSettings, load_policy
+from agents.models import LoraConfig, load_policy
 from agents.tiny import (
     ALPHABET,
-    TinyWarmup,
+    WarmupConfig,
     _examples,
     load_tiny,
     tiny_cache_dir,
@@ -24,7 +24,7 @@ from agents.tiny import (
 )
 
 CHAIN = "Q:5*18-3*1*9 H:90-3*1*9 S:90-3*1*9=90-3*9=90-27=63;A:63"
-SHORT = TinyWarmup(steps=30, warmup_steps=3, batch_size=16, threads=1)
+SHORT = WarmupConfig(steps=30, warmup_steps=3, batch_size=16, threads=1)
 
 
 class _Records(logging.Handler):
@@ -36,7 +36,7 @@ class _Records(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _load_logged(cache: Path, warmup: TinyWarmup) -> tuple[object, object, list[str]]:
+def _load_logged(cache: Path, warmup: WarmupConfig) -> tuple[object, object, list[str]]:
     logger = logging.getLogger("agents.tiny")
     records, level = _Records(), logger.level
     logger.addHandler(records)
@@ -83,7 +83,7 @@ def test_tiny_config_has_about_a_million_parameters() -> None:
 
 
 def test_warm_up_examples_hint_only_two_operation_problems() -> None:
-    pairs = [pair for step in range(8) for pair in _examples(TinyWarmup(), step)]
+    pairs = [pair for step in range(8) for pair in _examples(WarmupConfig(), step)]
     assert all(p.startswith("Q:") and p.endswith(" S:") for p, _ in pairs)
     assert all(";A:" in target for _, target in pairs)
     hinted = [(p, t) for p, t in pairs if " H:" in p]
@@ -100,7 +100,7 @@ def test_warm_up_lowers_the_loss_and_respects_threads() -> None:
     torch.manual_seed(0)
     model = Qwen2ForCausalLM(tiny_config(tok))
     before = torch.get_num_threads()
-    losses = warm_up(model, tok, TinyWarmup(steps=30, warmup_steps=3, batch_size=16, threads=1),
+    losses = warm_up(model, tok, WarmupConfig(steps=30, warmup_steps=3, batch_size=16, threads=1),
                      progress=False)
     assert torch.get_num_threads() == before
     assert len(losses) == 30 and sum(losses[-5:]) / 5 < 0.7 * sum(losses[:5]) / 5
@@ -153,20 +153,20 @@ def test_load_policy_tiny_generates_in_the_asked_dtype(
 
 
 def test_lora_trains_only_the_adapters(tiny_cache: tuple[Path, object, list[str]]) -> None:
-    model, _ = load_policy("tiny", lora=LoraSettings(r=4), cache_dir=tiny_cache[0],
+    model, _ = load_policy("tiny", lora=LoraConfig(r=4), cache_dir=tiny_cache[0],
                            warmup=SHORT)
     trainable = [name for name, p in model.named_parameters() if p.requires_grad]
     assert trainable and all("lora_" in name for name in trainable)
     assert {name.split(".")[-3] for name in trainable} == {"lora_A", "lora_B"}
-    assert any(f"{m}.lora_A" in name for name in trainable for m in LoraSettings().target_modules)
+    assert any(f"{m}.lora_A" in name for name in trainable for m in LoraConfig().target_modules)
 
 
 @pytest.mark.parametrize(("kwargs", "error", "names"), [
     ({"name_or_path": "tiny", "dtype": "float64"}, ValueError, "float64"),
     ({"name_or_path": "tiny", "device": "gpu0"}, ValueError, "gpu0"),
     ({"name_or_path": "/no/such/model"}, FileNotFoundError, "/no/such/model"),
-    ({"name_or_path": "smollm2", "warmup": TinyWarmup()}, ValueError, "smollm2"),
-    ({"name_or_path": "tiny", "lora": LoraSettings(r=0)}, ValueError, "r must"),
+    ({"name_or_path": "smollm2", "warmup": WarmupConfig()}, ValueError, "smollm2"),
+    ({"name_or_path": "tiny", "lora": LoraConfig(r=0)}, ValueError, "r must"),
 ])
 def test_bad_arguments_are_named(kwargs: dict, error: type[Exception], names: str) -> None:
     with pytest.raises(error, match=names):
@@ -184,7 +184,7 @@ def test_unreachable_hub_id_and_non_model_folder_fail_clearly(
 
 def test_bad_warm_up_settings_are_named() -> None:
     with pytest.raises(ValueError, match="hint_fraction"):
-        load_tiny(warmup=TinyWarmup(hint_fraction=1.5))
+        load_tiny(warmup=WarmupConfig(hint_fraction=1.5))
 
 
 def test_a_local_model_folder_loads(tiny_cache: tuple[Path, object, list[str]]) -> None:
