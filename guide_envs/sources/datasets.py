@@ -49,7 +49,7 @@ from guide_envs.gold import text_of as _text
 from guide_envs.problem import Domain, Problem
 from guide_envs.sources.base import ListSource
 from guide_envs.sources.data_options import local_file_as_data_files
-from guide_envs.sources.files import ProblemFileError, read_table
+from guide_envs.sources.files import ProblemFileError, iter_rows, read_table
 
 __all__ = ["ANSWER_FORMATS", "PRESETS", "ColumnMapping", "load_source"]
 
@@ -274,7 +274,7 @@ def _problems(dataset: datasets.Dataset, mapping: ColumnMapping, label: str,
     seen: dict[str, int] = {}
     used = {path.split(".")[0] for path in mapping.columns().values()}
     read = 0
-    for index, record in enumerate(dataset):
+    for index, record in enumerate(iter_rows(dataset)):
         read += 1
         problem = _to_problem(record, index, mapping, label, used)
         if isinstance(problem, str):

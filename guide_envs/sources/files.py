@@ -46,7 +46,7 @@ import datasets
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["ProblemFileError", "Record", "read_records", "read_table"]
+__all__ = ["ProblemFileError", "Record", "iter_rows", "read_records", "read_table"]
 
 _BUILDERS = {".jsonl": "json", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
 _COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
@@ -58,6 +58,7 @@ _UNREADABLE = (datasets.exceptions.DatasetGenerationError, pa.ArrowException, Va
 _FIX_RECORD = "fix or remove that record (rows count from 0)"
 _FIX_EMPTY = "give a file with at least one record"
 _REQUIRED: Any = object()
+_BATCH = 1000
 
 
 class ProblemFileError(ValueError):
@@ -150,8 +151,20 @@ def read_records(file: str | os.PathLike[str]) -> Iterator[Record]:
         ProblemFileError: The file is missing, has an unknown extension, or does not parse.
     """
     file = os.fspath(file)
-    for row, values in enumerate(read_table(file, text_csv=True)):
+    for row, values in enumerate(iter_rows(read_table(file, text_csv=True))):
         yield Record(file, row, values)
+
+
+def iter_rows(table: datasets.Dataset) -> Iterator[dict[str, Any]]:
+    """The rows of ``table`` as dicts, as iterating it gives them, several times faster.
+
+    >>> list(iter_rows(datasets.Dataset.from_dict({"q": ["a", "b"], "n": [1, 2]})))
+    [{'q': 'a', 'n': 1}, {'q': 'b', 'n': 2}]
+    """
+    # a batch at a time: formatting rows one by one costs most of the time
+    for batch in table.iter(batch_size=_BATCH):
+        for values in zip(*batch.values(), strict=True):
+            yield dict(zip(batch, values, strict=True))
 
 
 def read_table(data_files: str | list[str] | Mapping[str, Any], *, split: str = "train",
