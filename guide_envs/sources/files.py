@@ -72,11 +72,22 @@ class ProblemFileError(ValueError):
 
     def __init__(self, file: str, problem: str, *, fix: str, row: int | None = None,
                  field: str | None = None, line: int | None = None) -> None:
-        self.file, self.row, self.field, self.line = file, row, field, line
+        self.file, self.problem, self.fix = file, problem, fix
+        self.row, self.field, self.line = row, field, line
         where = "".join([file, f", line {line}" if line is not None else "",
                          f", row {row}" if row is not None else "",
                          f", field {field!r}" if field is not None else ""])
         super().__init__(f"{where}: {problem}; {fix}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # keyword arguments do not survive the default pickling of exceptions (worker processes)
+        return _rebuild_error, (self.file, self.problem, self.fix, self.row, self.field,
+                                self.line)
+
+
+def _rebuild_error(file: str, problem: str, fix: str, row: int | None, field: str | None,
+                   line: int | None) -> ProblemFileError:
+    return ProblemFileError(file, problem, fix=fix, row=row, field=field, line=line)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 import re
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,14 @@ def test_an_unreadable_file_says_which_format(tmp_path: Path) -> None:
     assert "cannot be read as JSON Lines or JSON" in str(_error(tmp_path / "x.jsonl.gz"))
     with pytest.raises(ValueError, match=r"cannot infer the format of .*x\.txt"):
         list(read_records(tmp_path / "x.txt"))
+
+
+def test_the_error_survives_pickling() -> None:
+    """Vector envs make their sources in worker processes, which send errors back pickled."""
+    error = ProblemFileError("qa.jsonl", "missing", fix="add it", row=2, field="q")
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is ProblemFileError and str(copy) == str(error)
+    assert (copy.file, copy.row, copy.field, copy.line) == ("qa.jsonl", 2, "q", None)
 
 
 def test_record_fields() -> None:
