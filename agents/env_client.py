@@ -22,6 +22,7 @@ from typing import Any
 import gymnasium as gym
 
 import guide_envs
+from agents.errors import UsageError
 from guide_envs.hints.protocol import HintProvider
 from guide_envs.protocol import BatchGradingEnv
 from guide_envs.wrappers import HintOnFailure, HintUnavailable
@@ -136,14 +137,14 @@ class EnvClient:
                 continue
             misses += 1
             if misses >= _MAX_MISSES:
-                raise ValueError(f"{self.env_id}: none of {misses} problems in a row belongs to "
+                raise UsageError(f"{self.env_id}: none of {misses} problems in a row belongs to "
                                  "this client's split; the env has too few problems to split")
         return prompts
 
     def draw_distinct(self, n: int, *, strict: bool = True) -> list[Prompt]:
         """The next ``n`` distinct problems (repeats skipped), e.g. for an evaluation.
 
-        When ``10 * n`` draws find fewer than ``n`` distinct problems: ``ValueError`` if
+        When ``10 * n`` draws find fewer than ``n`` distinct problems: ``UsageError`` if
         ``strict``, else the ones found.
         """
         prompts: dict[str, Prompt] = {}
@@ -153,7 +154,7 @@ class EnvClient:
             prompt = self.draw(1)[0]
             prompts.setdefault(prompt.problem_id, prompt)
         if len(prompts) < n and strict:
-            raise ValueError(f"{self.env_id} has only {len(prompts)} distinct problems in "
+            raise UsageError(f"{self.env_id} has only {len(prompts)} distinct problems in "
                              f"{10 * n} draws here; ask for fewer than {n}")
         return list(prompts.values())
 

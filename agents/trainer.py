@@ -19,6 +19,7 @@ import json
 import random
 import warnings
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -260,6 +261,13 @@ class Run:
             return self.model
         return torch.nn.ModuleDict({"policy": self.model, **self.modules})
 
+    def close(self) -> None:
+        """Stop the envs' verifier workers, the engine and the process group."""
+        self.client.close()
+        self.held_out.close()
+        self.engine.close()
+        self.dist.close()
+
 
 ModulesFor = Callable[[torch.nn.Module], dict[str, torch.nn.Module]]
 
@@ -276,16 +284,28 @@ def setup(args: CommonArgs, *, modules: ModulesFor | None = None) -> Run:
 
 
 def _setup(args: CommonArgs, modules: ModulesFor | None) -> Run:
-    hints = hints_for(args.algo, args.hint)
-    quiet_libraries()
-    dist = init_distributed(args.device)
-    seed_everything(args.seed)
-    plan = held_out_plan(args.env, args.env_kwargs, args.eval_env_kwargs, model=args.model,
-                         eval_split=args.eval_split)
-    client = EnvClient(args.env, plan.train_kwargs, seed=args.seed, hints=hints,
-                       keep=plan.train_filter())
-    held_out = EnvClient(args.env, plan.eval_kwargs, seed=held_out_seed(args.seed),
-                         keep=plan.eval_filter())
+    with ExitStack() as opened:  # what was started is stopped again if a later part fails
+        hints = hints_for(args.algo, args.hint)
+        quiet_libraries()
+        dist = init_distributed(args.device)
+        opened.callback(dist.close)
+        seed_everything(args.seed)
+        plan = held_out_plan(args.env, args.env_kwargs, args.eval_env_kwargs, model=args.model,
+                             eval_split=args.eval_split)
+        client = EnvClient(args.env, plan.train_kwargs, seed=args.seed, hints=hints,
+                           keep=plan.train_filter())
+        opened.callback(client.close)
+        held_out = EnvClient(args.env, plan.eval_kwargs, seed=held_out_seed(args.seed),
+                             keep=plan.eval_filter())
+        opened.callback(held_out.close)
+        run = _build(args, modules, dist, client, held_out, opened)
+        opened.pop_all()  # the run owns them now: fit closes them
+        return run
+
+
+def _build(args: CommonArgs, modules: ModulesFor | None, dist: Dist, client: EnvClient,
+           held_out: EnvClient, opened: ExitStack) -> Run:
+    """The model, engine, optimizer and held-out prompts of a run whose envs are open."""
     if args.algo == "guide":
         check_hints_exist(client, args.hint)
     lora = LoraConfig(r=args.lora_r, alpha=2 * args.lora_r) if args.lora_r > 0 else None
@@ -298,6 +318,7 @@ def _setup(args: CommonArgs, modules: ModulesFor | None) -> Run:
     engine = make_engine(args.engine, model, tokenizer,
                          **({"batch_size": max(64, args.prompts_per_step * args.group_size)}
                             if args.engine == "hf" else {}))
+    opened.callback(engine.close)
     params = [p for m in (model, *extra.values()) for p in m.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=0.0)
     warm = max(1, args.warmup_steps)
@@ -380,6 +401,13 @@ def fit(run: Run, step: Callable[[Run], dict[str, float]]) -> dict[str, Any]:
     (:func:`agents.sampling.group_stats` gives the charts). The summary is also written to
     ``summary.json``.
     """
+    try:
+        return _loop(run, step)
+    finally:
+        run.close()
+
+
+def _loop(run: Run, step: Callable[[Run], dict[str, float]]) -> dict[str, Any]:
     from agents.metrics import MetricsLogger
 
     args = run.args
@@ -427,7 +455,7 @@ def _checkpoint(run: Run) -> Path | None:
 
 
 def _finish(run: Run, before: float, after: float) -> dict[str, str]:
-    """Save the final model and checkpoint, write and print the summary, close everything."""
+    """Save the final model and checkpoint, write and print the summary."""
     paths: dict[str, str] = {}
     if run.dist.is_main:
         final = run.out / "final_model"
@@ -445,10 +473,6 @@ def _finish(run: Run, before: float, after: float) -> dict[str, str]:
             _say(run, f"\ntrained {run.step} steps of {run.args.algo}")
         for name, path in paths.items():
             _say(run, f"  {name:<10} {path}")
-    run.client.close()
-    run.held_out.close()
-    run.engine.close()
-    run.dist.close()
     return paths
 
 
