@@ -16,8 +16,8 @@ a 2 MB box, null bytes, lone surrogates, ...) it grades the response against the
   be stopped otherwise.
 
 The table ends with the count of responses each tool answered within ``D + 0.5`` s. The unit
-tests (tests/verifiers/test_hostile_inputs.py) check the same responses with a generous hang
-guard only; this script is where the overshoot is measured, on a quiet machine.
+tests (tests/verifiers/math/test_verifier_hostile.py) check the same responses with a generous
+hang guard only; this script is where the overshoot is measured, on a quiet machine.
 """
 
 from __future__ import annotations

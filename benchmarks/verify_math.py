@@ -2,7 +2,7 @@
 
 Run ``python benchmarks/verify_math.py`` (``--help`` for options). It prints markdown tables:
 
-* accuracy per category of ``tests/verifiers/math_corpus.jsonl`` for both tools, and the rows
+* accuracy per category of ``tests/verifiers/math/math_corpus.jsonl`` for both tools, and the rows
   where one is right and the other wrong;
 * the composition of the realistic mix (below);
 * per set (the corpus, the real model outputs, the synthetic part, the whole mix): pairs, how
@@ -83,7 +83,7 @@ from types import SimpleNamespace
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO_ROOT / "tests" / "verifiers" / "math_corpus.jsonl"
+DEFAULT_CORPUS = REPO_ROOT / "tests" / "verifiers" / "math" / "math_corpus.jsonl"
 DEFAULT_OUTPUTS = REPO_ROOT / "benchmarks" / "data" / "smollm2_outputs.jsonl"
 DEFAULT_MIX_LIMIT = 2000
 POOL_CHUNK = 256

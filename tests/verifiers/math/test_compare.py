@@ -170,7 +170,7 @@ def test_text_answers(answer: str, gold: str, expected: bool) -> None:
     "1," * 5000 + "1",
 ])
 def test_new_readers_return_within_the_deadline(hostile: str) -> None:
-    # a hang guard, not a speed claim (as in test_hostile_inputs.py): the judge runs under the
+    # a hang guard, not a speed claim (as in test_verifier_hostile.py): the judge runs under the
     # deadline, and the work before it (reading the box) is linear
     deadline_s, slack_s = 2.0, 5.0
     started = time.perf_counter()

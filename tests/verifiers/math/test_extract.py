@@ -200,7 +200,7 @@ def test_hostile_reading_returns_within_the_deadline(response: str) -> None:
     _within_deadline(response)
 
 
-# A hang guard, not a speed claim (as in test_hostile_inputs.py): reading is linear, so a 2 MB
+# A hang guard, not a speed claim (as in test_verifier_hostile.py): reading is linear, so a 2 MB
 # response is read in about a second; a backtracking rule would take minutes to forever.
 DEADLINE_S, SLACK_S = 2.0, 5.0
 

@@ -47,7 +47,7 @@ def test_last_box_wins_and_unbalanced_boxes_are_skipped() -> None:
 
 
 # Hostile responses (1 MB, empty, deeply nested braces, ...) from the main thread and from a worker
-# thread: tests/verifiers/test_hostile_inputs.py, over verifiers.hostile's catalogue.
+# thread: tests/verifiers/math/test_verifier_hostile.py, over verifiers.hostile's catalogue.
 
 
 def test_non_string_response_is_a_verdict_not_an_exception() -> None:
