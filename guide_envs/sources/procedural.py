@@ -36,8 +36,8 @@ class ProceduralConfig:
     seed: int = 0
     size: int = 100_000
 
-    def validate(self) -> None:
-        """Raise ``ValueError`` naming the first bad field."""
+    def validate(self) -> ProceduralConfig:
+        """Raise ``ValueError`` naming the first bad field; return self so calls can chain."""
         if not self.families:
             raise ValueError("families must name at least one family")
         for name in self.families:
@@ -52,6 +52,7 @@ class ProceduralConfig:
                 raise ValueError(f"difficulty must be in 1..5, got {level!r}")
         if self.size < 1:
             raise ValueError(f"size must be positive, got {self.size!r}")
+        return self
 
 
 def _as_tuple(value: int | str | Sequence[int] | Sequence[str]) -> tuple[Any, ...]:
