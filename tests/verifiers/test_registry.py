@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import verifiers
+from verifiers.math import DEFAULT_DEADLINE_S
 
 
 def test_builtin_names() -> None:
@@ -60,3 +61,19 @@ def test_third_party_entry_point_is_found_without_importing_it(tmp_path: Path) -
                          timeout=120, env={"PYTHONPATH": str(tmp_path), "PATH": ""},
                          check=True)
     assert out.stdout.strip() == "anything goes"
+
+
+def test_registry_finds_math_and_rejects_unknown_names() -> None:
+    assert "math" in verifiers.available()
+    assert verifiers.get("math", deadline_s=DEFAULT_DEADLINE_S).deadline_s == DEFAULT_DEADLINE_S
+    with pytest.raises(KeyError, match="no verifier named 'nope'"):
+        verifiers.get("nope")
+
+
+def test_register_adds_a_custom_verifier() -> None:
+    class Always:
+        def verify(self, response: str, problem: object) -> verifiers.Verdict:
+            return verifiers.Verdict.right(response)
+
+    verifiers.register("always-test", Always)
+    assert verifiers.get("always-test").verify("x", None).correct

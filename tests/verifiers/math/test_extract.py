@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from verifiers import Status
 from verifiers.math import extract_answer, verify_answer
-from verifiers.math.commitment import final_sentence, retracted, strip_comments, visible
+from verifiers.math.commitment import final_sentence
 from verifiers.math.extract import read_answer
 
 # --- negation ------------------------------------------------------------------------------
@@ -96,16 +96,6 @@ def test_visible_content_next_to_invisible_content_counts() -> None:
     assert verify_answer("$\\boxed{25\\%}$", "25\\%").correct
 
 
-def test_visible_and_comments_helpers() -> None:
-    assert visible("a \\phantom{b} c") == "a  c"
-    assert visible("a \\color{white} b") == "a "
-    assert visible("unclosed \\phantom{42") == "unclosed "
-    assert strip_comments("42 % or 43\n") == "42"
-    assert strip_comments("50%") == "50%"
-    # no line break before the box closes: a percent sign, as models write it in prose
-    assert strip_comments("12.5% of the isotope is left") == "12.5% of the isotope is left"
-
-
 # --- the final sentence --------------------------------------------------------------------
 
 
@@ -173,12 +163,6 @@ def test_a_solution_set_of_boxes_still_joins() -> None:
     assert verify_answer("x = \\boxed{1} or x = \\boxed{-2}", "1, -2").correct
     assert verify_answer("First I wrote \\boxed{3}, a mistake. Actually x = \\boxed{1} or "
                          "x = \\boxed{-2}.", "1, -2").correct
-
-
-def test_retracted_needs_a_cue_and_nothing_left_open() -> None:
-    assert retracted(" was wrong; the correct answer is ")
-    assert not retracted(" and then ")
-    assert not retracted(" was wrong, or perhaps ")
 
 
 # --- linear time ---------------------------------------------------------------------------

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import verifiers
 from verifiers import Status
-from verifiers.math import DEFAULT_DEADLINE_S, extract_answer, last_boxed, verify_answer
+from verifiers.math import extract_answer, last_boxed, verify_answer
 
 
 @pytest.mark.parametrize(("response", "gold"), [
@@ -52,22 +51,6 @@ def test_last_box_wins_and_unbalanced_boxes_are_skipped() -> None:
 
 def test_non_string_response_is_a_verdict_not_an_exception() -> None:
     assert verify_answer(None, "1").status is Status.ERROR  # type: ignore[arg-type]
-
-
-def test_registry_finds_math_and_rejects_unknown_names() -> None:
-    assert "math" in verifiers.available()
-    assert verifiers.get("math", deadline_s=DEFAULT_DEADLINE_S).deadline_s == DEFAULT_DEADLINE_S
-    with pytest.raises(KeyError, match="no verifier named 'nope'"):
-        verifiers.get("nope")
-
-
-def test_register_adds_a_custom_verifier() -> None:
-    class Always:
-        def verify(self, response: str, problem: object) -> verifiers.Verdict:
-            return verifiers.Verdict.right(response)
-
-    verifiers.register("always-test", Always)
-    assert verifiers.get("always-test").verify("x", None).correct
 
 
 def test_tolerance_and_bare_numbers_are_configurable() -> None:
