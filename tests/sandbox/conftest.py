@@ -5,7 +5,7 @@ The suite runs on every isolating backend: "bwrap" and "bwrap-warm" (marked ``ne
 what to install, or fail under ``GUIDE_RL_REQUIRE_SYSTEM=1`` (the root conftest.py), so coverage
 cannot silently shrink. Inside a container where none of them works (the Docker test image), the
 "process" backend, the one sandbox.open("auto") picks there, runs the same suite.
-test_sandbox_basics.py checks that every backend that cannot run says why and refuses to open.
+test_sandbox.py checks that every backend that cannot run says why and refuses to open.
 """
 
 from __future__ import annotations
