@@ -51,7 +51,9 @@ class ReasoningGymVerifier(TwoStage):
     """
 
     name = "reasoning_gym"
-    worker_preload = ("verifiers.reasoning_gym",)
+    #: reasoning_gym itself takes over a second to import: a cold worker would spend the first
+    #: judgement's deadline on it (and time out on a loaded machine).
+    worker_preload = ("verifiers.reasoning_gym", "reasoning_gym")
 
     def extract(self, response: str, problem: Any) -> str | Verdict:
         """The last ``\\boxed{}``, else the last ``<answer>...</answer>``."""
