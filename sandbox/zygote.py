@@ -2,7 +2,7 @@ r"""The warm sandbox's PID 1 (:mod:`sandbox.warm`): serves runs inside bubblewra
 
 This file is sent whole into the sandbox and run there as ``/.zygote.py <fds-socket>``; the
 package is not importable there, so it imports nothing but the standard library, and the few
-constants it shares with the host are repeated below (tests/sandbox/test_warm.py checks them).
+constants it shares with the host are repeated below (tests/sandbox/test_zygote.py checks them).
 
 It serves requests from fd 0 until EOF: each is a length-prefixed ``repr`` literal. Per run it
 wipes ``/work``, ``/tmp`` and ``/dev/shm``, writes the files, forks a child that applies the

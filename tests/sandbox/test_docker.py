@@ -4,33 +4,18 @@ failing instead under GUIDE_RL_REQUIRE_SYSTEM=1)."""
 from __future__ import annotations
 
 import os
-import signal
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from _docker import _crash_an_owner, _labelled
 
 from sandbox import ExecStatus, Limits
-from sandbox.cleanup import INSTANCE, LABEL, OWNER_PID, cleanup_leftovers
-
-
-def _client() -> Any | None:
-    try:
-        import docker
-
-        client = docker.from_env(version="auto", timeout=10)
-        client.ping()
-    except Exception:  # noqa: BLE001 - no SDK or no daemon
-        return None
-    return client
-
+from sandbox.cleanup import INSTANCE, LABEL, OWNER_PID
 
 pytestmark = pytest.mark.needs_docker
-CLIENT = _client()  # None only where a daemon is missing, and then every test here is skipped
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +24,6 @@ def box() -> Iterator[Any]:
 
     with DockerSandbox(pool_size=2) as sandbox_:
         yield sandbox_
-
-
-def _labelled(label: str) -> list[Any]:
-    assert CLIENT is not None
-    return CLIENT.containers.list(all=True, filters={"label": label})
 
 
 def test_runs_a_program_with_stdin(box: Any) -> None:
@@ -147,28 +127,6 @@ def test_close_removes_every_container() -> None:
     assert _labelled(label) == []
 
 
-_CRASHING_OWNER = """
-import sandbox, time
-box = sandbox.open("docker", pool_size=2)
-assert box.run("print(1)").ok
-print("ready", flush=True)
-time.sleep(600)
-"""
-
-
-def _crash_an_owner() -> int:
-    """Start a process that holds a DockerSandbox, SIGKILL it, and return its pid."""
-    owner = subprocess.Popen([sys.executable, "-c", _CRASHING_OWNER], stdout=subprocess.PIPE,
-                             text=True)
-    assert owner.stdout is not None and owner.stdout.readline() == "ready\n"
-    deadline = time.monotonic() + 60  # both pool containers have started
-    while len(_labelled(f"{OWNER_PID}={owner.pid}")) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    owner.send_signal(signal.SIGKILL)
-    owner.wait()
-    return owner.pid
-
-
 def test_a_crashed_owners_containers_are_removed_by_the_next_sandbox() -> None:
     from sandbox.docker import DockerSandbox
 
@@ -176,21 +134,6 @@ def test_a_crashed_owners_containers_are_removed_by_the_next_sandbox() -> None:
     assert len(_labelled(f"{OWNER_PID}={pid}")) == 2
     DockerSandbox(pool_size=1).close()
     assert _labelled(f"{OWNER_PID}={pid}") == []
-
-
-def test_cleanup_command_removes_a_crashed_owners_containers() -> None:
-    pid = _crash_an_owner()
-    done = subprocess.run([sys.executable, "-m", "sandbox.cleanup"], capture_output=True,
-                          text=True, check=True)
-    assert "container(s) removed" in done.stdout
-    assert _labelled(f"{OWNER_PID}={pid}") == []
-    assert cleanup_leftovers(CLIENT) == []  # nothing of a dead owner is left
-
-
-def test_live_owners_containers_are_kept(box: Any) -> None:
-    cleanup_leftovers(CLIENT)
-    assert _labelled(f"{OWNER_PID}={os.getpid()}")
-    assert box.run("print(2)").stdout == "2\n"
 
 
 def test_warm_pool_latency(box: Any) -> None:
@@ -206,13 +149,3 @@ def test_warm_pool_latency(box: Any) -> None:
 
 def test_every_container_carries_the_label(box: Any) -> None:
     assert all(c.labels.get(LABEL) == "1" for c in _labelled(f"{OWNER_PID}={os.getpid()}"))
-
-
-def test_images_command_reports_the_sandbox_image(capsys: pytest.CaptureFixture[str]) -> None:
-    from sandbox.images import SANDBOX_IMAGE, main
-
-    assert main(["--check"]) == 0  # CI builds the image before the tests (python -m sandbox.images)
-    assert capsys.readouterr().out.strip() == f"{SANDBOX_IMAGE}: present"
-    with pytest.raises(SystemExit) as exited:
-        main(["--help"])
-    assert exited.value.code == 0 and "build_offline.sh" in capsys.readouterr().out
