@@ -15,7 +15,6 @@ GPU); see :mod:`agents.distributed`.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -24,11 +23,10 @@ from agents.cli import run_command
 from agents.errors import UsageError
 from agents.grpo import UpdateConfig, policy_update, with_advantages
 from agents.guidance import GuidanceConfig
-from agents.losses import LossConfig
-from agents.sampling import SamplingConfig, group_stats, kept_groups, sample_groups
-from agents.trainer import CommonArgs, Run, fit, record_samples, setup, step_seed
+from agents.sampling import SamplingConfig, kept_groups
+from agents.trainer import CommonArgs, Run, finish_step, fit, sample_step, setup
 
-__all__ = ["Args", "configs", "main", "train", "train_step"]
+__all__ = ["Args", "main", "train", "train_step"]
 
 
 @dataclass
@@ -52,59 +50,36 @@ class Args(CommonArgs):
 
     def validate(self) -> Args:
         """Raise :class:`~agents.errors.UsageError` naming the first bad option; return self."""
-        super().validate()
         if self.group_size < 2:
             raise UsageError(f"--group-size must be at least 2 (GRPO compares rollouts within a "
                              f"group), got {self.group_size}")
-        try:
-            configs(self)
-        except ValueError as exc:  # name the option, not the config field
-            raise UsageError(f"bad option: {exc} (see --help)") from None
+        super().validate()
         return self
 
-
-def configs(args: Args) -> tuple[SamplingConfig, GuidanceConfig, UpdateConfig]:
-    """The sampling, guidance and update configs the options describe (validated)."""
-    sampling = SamplingConfig(args.group_size, args.max_new_tokens, args.max_prompt_tokens,
-                              args.temperature, args.top_p)
-    guidance = GuidanceConfig(enabled=args.algo == "guide", threshold=args.guidance_threshold,
-                              mix=args.guidance_mix,
-                              filter_equal=args.filter_groups or args.algo == "filter-grpo")
-    loss = LossConfig(clip_eps=args.clip_eps, shaping=args.shaping,
-                      gamma_quantile=args.gamma_quantile, power=args.power,
-                      length_norm=args.length_norm, kl_coef=args.kl_coef,
-                      entropy_coef=args.entropy_coef)
-    update = UpdateConfig(loss, args.micro_batch, args.temperature)
-    return sampling.validate(), guidance.validate(), update.validate()
+    def configs(self) -> tuple[SamplingConfig, GuidanceConfig, UpdateConfig]:
+        """The sampling, guidance and update configs the options describe (validated)."""
+        filter_equal = self.filter_groups or self.algo == "filter-grpo"
+        update = UpdateConfig(self.loss_config(), self.micro_batch, self.temperature)
+        return (self.sampling_config().validate(),
+                self.guidance_config(filter_equal=filter_equal).validate(), update.validate())
 
 
 def train_step(run: Run, sampling: SamplingConfig, guidance: GuidanceConfig,
                update: UpdateConfig) -> dict[str, float]:
     """Sample (with guidance), grade, and update once; returns the step's metrics."""
-    args, dist = cast(Args, run.args), run.dist
-    started = time.perf_counter()
-    prompts = dist.shard(run.client.draw(args.prompts_per_step))
-    seed = step_seed(args.seed, run.step, dist.rank)
-    groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling, guidance,
-                           seed)
-    sampled = time.perf_counter()
-    record_samples(run, prompts, groups)
-    trajectories = with_advantages(kept_groups(groups), scale_by_std=args.scale_by_std)
-    metrics = group_stats(groups, dist)
-    metrics.update(policy_update(run.model, run.optimizer, run.scheduler, trajectories, update,
-                                 pad_id=run.tokenizer.pad_token_id, dist=dist,
-                                 ref_model=run.ref_model))
-    run.engine.load_weights(run.model)
-    run.step += 1
-    metrics["time/sample_s"] = sampled - started
-    metrics["time/step_s"] = time.perf_counter() - started
-    return metrics
+    args = cast(Args, run.args)
+    sample = sample_step(run, sampling, guidance)
+    trajectories = with_advantages(kept_groups(sample.groups), scale_by_std=args.scale_by_std)
+    metrics = policy_update(run.model, run.optimizer, run.scheduler, trajectories, update,
+                            pad_id=run.tokenizer.pad_token_id, dist=run.dist,
+                            ref_model=run.ref_model)
+    return finish_step(run, sample, metrics)
 
 
 def train(args: Args) -> dict[str, Any]:
     """Run the whole job; returns the summary (also written to ``summary.json``)."""
     run = setup(args)
-    sampling, guidance, update = configs(args)
+    sampling, guidance, update = args.configs()
     return fit(run, lambda r: train_step(r, sampling, guidance, update))
 
 

@@ -14,20 +14,17 @@ Data parallel: ``torchrun --nproc_per_node 2 -m agents.guide_ppo ...``.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from agents.cli import run_command
-from agents.errors import UsageError
 from agents.guidance import GuidanceConfig
-from agents.losses import LossConfig
 from agents.ppo import Critic, PPOConfig, make_critic, ppo_update
-from agents.sampling import SamplingConfig, group_stats, kept_groups, sample_groups
-from agents.trainer import CommonArgs, Run, fit, record_samples, setup, step_seed
+from agents.sampling import SamplingConfig, kept_groups
+from agents.trainer import CommonArgs, Run, finish_step, fit, sample_step, setup
 
-__all__ = ["Args", "configs", "main", "train", "train_step"]
+__all__ = ["Args", "main", "train", "train_step"]
 
 
 @dataclass
@@ -72,60 +69,36 @@ class Args(CommonArgs):
     minibatches: int = 1
     """Optimizer steps per pass (the step's rollouts split this many ways)."""
 
-    def validate(self) -> Args:
-        """Raise :class:`~agents.errors.UsageError` naming the first bad option; return self."""
-        super().validate()
-        try:
-            configs(self)
-        except ValueError as exc:  # name the option, not the config field
-            raise UsageError(f"bad option: {exc} (see --help)") from None
-        return self
+    def configs(self) -> tuple[SamplingConfig, GuidanceConfig, PPOConfig]:
+        """The sampling, guidance and update configs the options describe (validated).
 
-
-def configs(args: Args) -> tuple[SamplingConfig, GuidanceConfig, PPOConfig]:
-    """The sampling, guidance and update configs the options describe (validated)."""
-    sampling = SamplingConfig(args.group_size, args.max_new_tokens, args.max_prompt_tokens,
-                              args.temperature, args.top_p)
-    guidance = GuidanceConfig(enabled=args.algo == "guide", threshold=args.guidance_threshold,
-                              mix=args.guidance_mix)
-    loss = LossConfig(clip_eps=args.clip_eps, shaping=args.shaping,
-                      gamma_quantile=args.gamma_quantile, power=args.power,
-                      length_norm=args.length_norm, entropy_coef=args.entropy_coef)
-    update = PPOConfig(loss, gamma=args.gamma, lam=args.lam, whiten=args.whiten_advantages,
-                       vf_coef=args.vf_coef, vf_clip=args.vf_clip, kl_coef=args.kl_coef,
-                       epochs=args.ppo_epochs, minibatches=args.minibatches,
-                       micro_batch=args.micro_batch, temperature=args.temperature)
-    return sampling.validate(), guidance.validate(), update.validate()
+        The KL penalty is in PPO's reward (``PPOConfig.kl_coef``), not in its policy loss.
+        """
+        update = PPOConfig(self.loss_config(kl_coef=0.0), gamma=self.gamma, lam=self.lam,
+                           whiten=self.whiten_advantages, vf_coef=self.vf_coef,
+                           vf_clip=self.vf_clip, kl_coef=self.kl_coef, epochs=self.ppo_epochs,
+                           minibatches=self.minibatches, micro_batch=self.micro_batch,
+                           temperature=self.temperature)
+        return (self.sampling_config().validate(), self.guidance_config().validate(),
+                update.validate())
 
 
 def train_step(run: Run, sampling: SamplingConfig, guidance: GuidanceConfig,
                update: PPOConfig) -> dict[str, float]:
     """Sample (with guidance), grade, estimate advantages, and update; the step's metrics."""
-    args, dist = run.args, run.dist
-    started = time.perf_counter()
-    prompts = dist.shard(run.client.draw(args.prompts_per_step))
-    seed = step_seed(args.seed, run.step, dist.rank)
-    groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling, guidance,
-                           seed)
-    sampled = time.perf_counter()
-    record_samples(run, prompts, groups)
-    trajectories = [t for g in kept_groups(groups) for t in g.trajectories]
-    metrics = group_stats(groups, dist)
+    sample = sample_step(run, sampling, guidance)
+    trajectories = [t for g in kept_groups(sample.groups) for t in g.trajectories]
     critic = cast(Critic, (run.modules or {})["critic"])  # train() asks setup for it
-    metrics.update(ppo_update(run.model, critic, run.optimizer, run.scheduler, trajectories,
-                              update, pad_id=run.tokenizer.pad_token_id, dist=dist,
-                              ref_model=run.ref_model, seed=seed))
-    run.engine.load_weights(run.model)
-    run.step += 1
-    metrics["time/sample_s"] = sampled - started
-    metrics["time/step_s"] = time.perf_counter() - started
-    return metrics
+    metrics = ppo_update(run.model, critic, run.optimizer, run.scheduler, trajectories, update,
+                         pad_id=run.tokenizer.pad_token_id, dist=run.dist,
+                         ref_model=run.ref_model, seed=sample.seed)
+    return finish_step(run, sample, metrics)
 
 
 def train(args: Args) -> dict[str, Any]:
     """Run the whole job; returns the summary (also written to ``summary.json``)."""
     run = setup(args, modules=lambda policy: {"critic": make_critic(policy, args.critic)})
-    sampling, guidance, update = configs(args)
+    sampling, guidance, update = args.configs()
     return fit(run, lambda r: train_step(r, sampling, guidance, update))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -33,16 +34,18 @@ from agents.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoin
 from agents.distributed import Dist, init_distributed
 from agents.env_client import EnvClient, Prompt
 from agents.errors import UsageError, user_input
-from agents.guidance import GuidanceWarning, check_hints_exist, hints_for
+from agents.guidance import GuidanceConfig, GuidanceWarning, check_hints_exist, hints_for
+from agents.losses import LossConfig
 from agents.models import LoraConfig, load_policy
 from agents.rollout import make_engine
 from agents.samples import SampleLog, eval_records, group_records
-from agents.sampling import graded_samples
+from agents.sampling import SamplingConfig, graded_samples, group_stats, sample_groups
 from agents.splits import held_out_plan
 from agents.tiny import WarmupConfig
 
-__all__ = ["SEED_STRIDE", "BaseArgs", "CommonArgs", "Run", "fit", "held_out_pass_at_1",
-           "held_out_seed", "quiet_libraries", "seed_everything", "setup", "step_seed"]
+__all__ = ["SEED_STRIDE", "BaseArgs", "CommonArgs", "Run", "StepSample", "finish_step", "fit",
+           "held_out_pass_at_1", "held_out_seed", "quiet_libraries", "sample_step",
+           "seed_everything", "setup", "step_seed"]
 
 #: The distance between the seed streams derived from ``--seed`` (a prime, so that the streams of
 #: nearby seeds never meet): the held-out env's, and each step's sampling seeds.
@@ -221,7 +224,33 @@ class CommonArgs(BaseArgs):
             (self.sample_interval >= 0, f"--sample-interval must be >= 0, got "
                                         f"{self.sample_interval}"),
         ])
+        try:
+            self.configs()
+        except ValueError as exc:  # name the option, not the config field
+            raise UsageError(f"bad option: {exc} (see --help)") from None
         return self
+
+    def configs(self) -> tuple[Any, ...]:
+        """The validated configs the options describe, which the learner's step takes."""
+        return (self.sampling_config(), self.guidance_config())
+
+    def sampling_config(self) -> SamplingConfig:
+        """How rollouts are sampled (not yet validated)."""
+        return SamplingConfig(self.group_size, self.max_new_tokens, self.max_prompt_tokens,
+                              self.temperature, self.top_p)
+
+    def guidance_config(self, *, filter_equal: bool = False) -> GuidanceConfig:
+        """When groups are guided: with --algo guide only (not yet validated)."""
+        return GuidanceConfig(enabled=self.algo == "guide", threshold=self.guidance_threshold,
+                              mix=self.guidance_mix, filter_equal=filter_equal)
+
+    def loss_config(self, *, kl_coef: float | None = None) -> LossConfig:
+        """The policy loss (``kl_coef`` overrides --kl-coef; not yet validated)."""
+        return LossConfig(clip_eps=self.clip_eps, shaping=self.shaping,
+                          gamma_quantile=self.gamma_quantile, power=self.power,
+                          length_norm=self.length_norm,
+                          kl_coef=self.kl_coef if kl_coef is None else kl_coef,
+                          entropy_coef=self.entropy_coef)
 
 
 def _check(checks: Sequence[tuple[bool, str]]) -> None:
@@ -369,6 +398,47 @@ def held_out_pass_at_1(run: Run) -> float:
     if run.samples is not None:
         run.samples.write(run.step, "eval", eval_records(mine, texts, grades, n=1))
     return run.dist.sum(float(sum(g.correct for g in grades))) / len(run.eval_prompts)
+
+
+@dataclass
+class StepSample:
+    """One training step's sampled and graded groups (this rank's share of the prompts)."""
+
+    prompts: list[Prompt]
+    groups: list[Group]
+    seed: int
+    """The step's sampling seed (:func:`step_seed`); an update may draw from it too."""
+    metrics: dict[str, float]
+    """:func:`~agents.sampling.group_stats` over all ranks, and ``time/sample_s``."""
+    started: float
+    """``time.perf_counter()`` when the step began."""
+
+
+def sample_step(run: Run, sampling: SamplingConfig, guidance: GuidanceConfig) -> StepSample:
+    """The first half of every learner's step: draw, sample, grade.
+
+    Draws this rank's prompts, samples their groups (guided where ``guidance`` says), grades
+    them, and saves them every ``--sample-interval`` steps.
+    """
+    started = time.perf_counter()
+    prompts = run.dist.shard(run.client.draw(run.args.prompts_per_step))
+    seed = step_seed(run.args.seed, run.step, run.dist.rank)
+    groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling, guidance,
+                           seed)
+    record_samples(run, prompts, groups)
+    metrics = group_stats(groups, run.dist)
+    metrics["time/sample_s"] = time.perf_counter() - started
+    return StepSample(prompts, groups, seed, metrics, started)
+
+
+def finish_step(run: Run, sample: StepSample, update: dict[str, float]) -> dict[str, float]:
+    """The last half of every learner's step: the engine gets the new weights, the step counts.
+
+    Returns the step's metrics: ``sample``'s, the update's and ``time/step_s``.
+    """
+    run.engine.load_weights(run.model)
+    run.step += 1
+    return {**sample.metrics, **update, "time/step_s": time.perf_counter() - sample.started}
 
 
 def record_samples(run: Run, prompts: Sequence[Prompt], groups: Sequence[Group]) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,10 +18,8 @@ import torch
 
 from agents.batch import sequence_tensors
 from agents.cli import field_docs, parse_args, run_command
-from agents.guidance import GuidanceConfig
 from agents.logprobs import token_logprobs
-from agents.sampling import SamplingConfig, group_stats, sample_groups
-from agents.trainer import CommonArgs, Run, fit, setup, step_seed
+from agents.trainer import CommonArgs, Run, finish_step, fit, sample_step, setup
 
 # --- the toy learner: everything a learner has to write ----------------------------------------
 
@@ -41,16 +38,12 @@ class Args(CommonArgs):
 
 def train_step(run: Run) -> dict[str, float]:
     """Sample, grade, and take one policy-gradient step on -(r - mean r) log pi(o|q)."""
-    args, started = run.args, time.perf_counter()
-    prompts = run.client.draw(args.prompts_per_step)
-    sampling = SamplingConfig(args.group_size, args.max_new_tokens, args.max_prompt_tokens,
-                              args.temperature, args.top_p)
-    groups = sample_groups(run.client, run.engine, run.tokenizer, prompts, sampling,
-                           GuidanceConfig(enabled=False), step_seed(args.seed, run.step, 0))
-    trajectories = [t for g in groups for t in g.trajectories]
+    sampling, guidance = run.args.configs()  # the common ones; --algo reinforce: no guidance
+    sample = sample_step(run, sampling, guidance)
+    trajectories = [t for g in sample.groups for t in g.trajectories]
     batch = sequence_tensors(trajectories, run.tokenizer.pad_token_id, run.dist.device)
     logp, _ = token_logprobs(run.model, batch["input_ids"], batch["attention_mask"],
-                             batch["mask"], temperature=args.temperature)
+                             batch["mask"], temperature=run.args.temperature)
     rewards = torch.tensor([t.reward for t in trajectories])
     advantages = (rewards - rewards.mean()).to(logp.device)
     loss = -(advantages[:, None] * logp).sum() / batch["mask"].sum()
@@ -58,10 +51,7 @@ def train_step(run: Run) -> dict[str, float]:
     loss.backward()
     run.optimizer.step()
     run.scheduler.step()
-    run.engine.load_weights(run.model)
-    run.step += 1
-    return {**group_stats(groups, run.dist), "losses/loss": loss.item(),
-            "time/step_s": time.perf_counter() - started}
+    return finish_step(run, sample, {"losses/loss": loss.item()})
 
 
 # --- the tests ---------------------------------------------------------------------------------
