@@ -18,7 +18,7 @@ from guide_envs.sources.datasets import load_source
 from guide_envs.sources.files import ProblemFileError, Record, read_records, read_table
 from guide_envs.sources.multiple_choice import load_gpqa, load_mmlu
 
-REFERENCE_FILES = sorted(path.name for path in (Path(__file__).parents[1] / "data").glob("*.jsonl"))
+REFERENCE_FILES = sorted(path.name for path in (Path(__file__).parents[2] / "data").glob("*.jsonl"))
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:

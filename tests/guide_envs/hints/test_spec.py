@@ -12,7 +12,7 @@ from guide_envs.hints.spec import hint_provider, parse_teacher
 from guide_envs.hints.teacher import TeacherHint
 from guide_envs.sources import make_source
 
-GSM8K = Path(__file__).resolve().parents[1] / "data" / "gsm8k_test.jsonl"
+GSM8K = Path(__file__).resolve().parents[2] / "data" / "gsm8k_test.jsonl"
 
 
 def test_each_form_gives_its_provider() -> None:
