@@ -1,4 +1,5 @@
-"""ReasoningEnv against the env protocol, through Gymnasium's own machinery."""
+"""ReasoningEnv against the env protocol, through Gymnasium's own machinery, and a code problem
+whose sandbox cannot start."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import gymnasium as gym
 import pytest
+from _sandbox_unavailable import _check_warning, _run
 from gymnasium.error import ResetNeeded
 from gymnasium.utils.env_checker import check_env
 
@@ -180,3 +182,20 @@ def test_reasoning_gym_source_graded_by_its_own_scorer() -> None:
 def test_reasoning_gym_unknown_dataset() -> None:
     with pytest.raises(ValueError, match="unknown reasoning-gym dataset"):
         make_source("reasoning_gym", dataset="no_such_thing")
+
+
+def test_env_step_warns_once_and_marks_the_verdict_unavailable(tmp_path: Path) -> None:
+    result = _run("""
+        env = gym.make("guide/Code-v0", source="mbpp", path=DATA,
+                       verifier=CodeVerifier(backend="docker"))
+        steps = []
+        for _ in range(3):
+            env.reset(options={"problem_id": "mbpp/2"})
+            _, reward, terminated, _, info = env.step(SOLUTION)
+            steps.append([reward, terminated, info["verdict"]])
+        finish({"steps": steps})
+    """, tmp_path)
+    for reward, terminated, verdict in result["steps"]:
+        assert (reward, terminated, verdict["status"]) == (0.0, True, "unavailable")
+        assert verdict["reason"].startswith("sandbox unavailable: sandbox.open('docker') failed")
+    _check_warning(result["warnings"], "guide/Code-v0")

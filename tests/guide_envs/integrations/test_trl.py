@@ -1,4 +1,5 @@
-"""TRL and verl integrations: rewards on real env problems, a real GRPOTrainer run, verl scores."""
+"""The TRL integration: the dataset and the reward on real env problems, a real GRPOTrainer run, and
+a reward whose code sandbox cannot start."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from typing import Any
 
 import gymnasium as gym
 import pytest
+from _sandbox_unavailable import _check_warning, _run
 
 import guide_envs
-from guide_envs.integrations import parse_tests
 from guide_envs.integrations.trl import GuideReward, dataset, reward_function
-from guide_envs.integrations.verl import compute_score, verifier_for
 
 gym.register_envs(guide_envs)
 
@@ -35,9 +35,6 @@ def _gold(reward: GuideReward, problem_id: str) -> tuple[str, str]:
     problem = reward.env.unwrapped.source.find(problem_id)
     assert problem.solution is not None and problem.answer is not None
     return problem.solution, problem.answer
-
-
-# -- TRL: the dataset and the reward ---------------------------------------------------------------
 
 
 def test_dataset_has_prompts_and_ids_but_no_gold() -> None:
@@ -101,11 +98,9 @@ def test_importing_the_integrations_imports_no_torch_or_trl() -> None:
             "print(sorted(m for m in ('torch', 'trl', 'transformers', 'datasets') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parents[2])
+                         check=True, cwd=Path(__file__).resolve().parents[3])
     assert out.stdout.strip() == "[]"
 
-
-# -- TRL: a real GRPOTrainer run ---------------------------------------------------------------
 
 CHAT_TEMPLATE = ("{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
                  "{% if add_generation_prompt %}assistant:{% endif %}")
@@ -168,54 +163,19 @@ def test_grpo_trainer_runs_two_steps_with_the_reward(tmp_path: Path) -> None:
     assert verified == 8
 
 
-# -- verl ----------------------------------------------------------------------------------------
-
-
-def test_verl_math_gsm8k() -> None:
-    right = compute_score("openai/gsm8k", "48 + 24 = 72, so \\boxed{72}", "72")
-    assert right == {"score": 1.0, "acc": True, "pred": "72", "status": "correct"}
-    assert compute_score("openai/gsm8k", "\\boxed{71}", "#### 72")["score"] == 0.0
-    assert compute_score("lighteval/MATH", "\\boxed{\\frac{1}{2}}", "0.5")["acc"] is True
-
-
-def test_verl_science_multiple_choice() -> None:
-    info = {"choices": ["red", "blue", "green"]}
-    assert compute_score("Idavidrein/gpqa", "So \\boxed{B}", "B", info)["score"] == 1.0
-    assert compute_score("cais/mmlu", "It is \\boxed{blue}.", "B", info)["score"] == 1.0
-    wrong = compute_score("cais/mmlu", "\\boxed{C}", "B", info)
-    assert wrong["score"] == 0.0 and wrong["status"] == "incorrect"
-
-
-@pytest.mark.needs_sandbox  # grades code
-def test_verl_code_stdio_tests_in_ground_truth() -> None:
-    tests = json.dumps({"inputs": ["2 3\n", "10 -4\n"], "outputs": ["5\n", "6\n"]})
-    assert compute_score("codecontests", ADD, tests)["score"] == 1.0
-    assert compute_score("codecontests", "```python\nprint(5)\n```", tests)["score"] == 0.0
-    listed = json.dumps([{"input": "1 1\n", "output": "2"}])
-    assert compute_score("my_data", ADD, "", {"verifier": "code", "tests": listed})["acc"]
-
-
-@pytest.mark.parametrize(("data_source", "ground_truth", "extra_info"), [
-    ("openai/gsm8k", "72", None),
-    ("codecontests", json.dumps({"inputs": ["1\n"], "outputs": ["1\n"]}), None),
-    ("gpqa", "A", {"choices": ["x", "y"]}),
-    (None, None, "not a mapping"),
-    ("codecontests", "{not json", {"tests": 3}),
-    ("x", "1", {"verifier": "no-such-verifier"}),
-])
-@pytest.mark.parametrize("solution", [None, "", b"\\boxed{72}", "\x00" * 5000,
-                                      "\\boxed{" * 2000, 12345])
-def test_verl_garbage_scores_zero_without_raising(data_source: object, ground_truth: object,
-                                                  extra_info: object, solution: object) -> None:
-    # Garbage on purpose: the arguments are not of the annotated types.
-    score = compute_score(data_source, solution, ground_truth, extra_info)  # type: ignore[arg-type]
-    assert score["score"] == 0.0 and score["acc"] is False
-    assert set(score) == {"score", "acc", "pred", "status"}
-
-
-def test_verifier_choice_from_data_source() -> None:
-    assert [verifier_for(s) for s in ("openai/gsm8k", "AI-MO/aime24", "amc23", "minerva_math",
-                                      "deepmind/aqua_rat", "mbpp", "openai_humaneval",
-                                      "codeparrot/apps", "unknown")] == [
-        "math", "math", "math", "math", "science", "code", "code", "code", "math"]
-    assert parse_tests({"fn_name": "f", "inputs": [[1]], "outputs": [2]}) == ()
+def test_trl_reward_warns_once_and_gives_none(tmp_path: Path) -> None:
+    result = _run("""
+        from guide_envs.integrations.trl import reward_function
+        logged = {}
+        with reward_function("guide/Code-v0", workers=1, source="mbpp", path=DATA,
+                             verifier=CodeVerifier(backend="docker")) as reward:
+            rewards = [reward(prompts=["q"] * 2, completions=[SOLUTION, "print(1)"],
+                              completion_ids=[[1], [2]], problem_id=["mbpp/2"] * 2,
+                              trainer_state=None, log_extra=logged.setdefault,
+                              log_metric=lambda name, value: None)
+                       for _ in range(2)]
+        finish({"rewards": rewards, "logged": logged})
+    """, tmp_path)
+    assert result["rewards"] == [[None, None], [None, None]]
+    assert result["logged"]["guide_code/status"] == ["unavailable", "unavailable"]
+    _check_warning(result["warnings"], "reward guide_code")
