@@ -21,6 +21,7 @@ from agents.losses import LossConfig, ratio_quantile
 __all__ = [
     "Group",
     "Trajectory",
+    "aligned_chunks",
     "chunks",
     "global_gamma",
     "global_normaliser",
@@ -95,9 +96,31 @@ def chunks(items: Sequence[Trajectory], size: int) -> list[Sequence[Trajectory]]
     return [items[i:i + size] for i in range(0, len(items), max(1, size))]
 
 
+def aligned_chunks(items: Sequence[Trajectory], size: int,
+                   dist: Dist) -> list[Sequence[Trajectory]]:
+    """``items`` in micro-batches of ``size``, then empty ones until every rank has as many.
+
+    A sharded model gathers its parameters in every forward pass, so every rank must run as
+    many passes as the others; an empty micro-batch runs on :func:`sequence_tensors`'
+    placeholder with weight 0.
+
+    >>> aligned_chunks([1, 2, 3], 2, Dist())
+    [[1, 2], [3]]
+    """
+    mine = chunks(items, size)
+    return mine + [[] for _ in range(dist.max(len(mine)) - len(mine))]
+
+
 def sequence_tensors(chunk: Sequence[Trajectory], pad_id: int,
                      device: torch.device) -> dict[str, torch.Tensor]:
-    """The hint-free sequences, their completion mask and the aligned behaviour log-probs."""
+    """The hint-free sequences, their completion mask and the aligned behaviour log-probs.
+
+    An empty ``chunk`` gives a placeholder: one sequence of a pad token completed by one pad
+    token (for a pass that only keeps the ranks of a sharded model in step).
+    """
+    if not chunk:
+        chunk = [Trajectory("", (pad_id,), (pad_id,), (pad_id,), (0.0,), 0.0, False, False,
+                            True)]
     batch = build_batch([list(t.prompt_ids) for t in chunk],
                         [list(t.completion_ids) for t in chunk], pad_id)
     mask = batch.completion_mask
@@ -135,11 +158,12 @@ def global_gamma(model: torch.nn.Module, trajectories: Sequence[Trajectory], los
     ratios = [torch.zeros(0)]
     was_training = model.training
     model.train()  # the same mode as the gradient passes (dropout, if any, is off in eval)
-    for chunk in chunks(guided, micro_batch):
+    for chunk in aligned_chunks(guided, micro_batch, dist):
         tensors = sequence_tensors(chunk, pad_id, device)
         logp, _ = token_logprobs(model, tensors["input_ids"], tensors["attention_mask"],
                                  tensors["mask"], temperature=temperature)
-        ratios.append(torch.exp(logp - tensors["old_logp"])[tensors["mask"]].float().cpu())
+        if chunk:
+            ratios.append(torch.exp(logp - tensors["old_logp"])[tensors["mask"]].float().cpu())
     model.train(was_training)
     everything = dist.gather(torch.cat(ratios))
     if everything.numel() == 0:

@@ -1,16 +1,17 @@
-"""Data parallel training across processes started by ``torchrun``: :class:`Dist`.
+"""Processes started by ``torchrun``: :class:`Dist`, :func:`init_distributed`.
 
 Every rank draws the same global batch of prompts and keeps its own slice; each rank samples and
-grades its slice, computes its share of the loss (weighted by its share of the global
-normaliser), and the gradients are summed across ranks before every optimizer step. One update
-on N processes therefore equals one update on one process with the same global batch
-(``tests/agents/test_distributed.py``). Gloo on CPU, NCCL on GPU.
+grades its slice and computes its share of the loss (weighted by its share of the global
+normaliser); the trained modules are FSDP2 modules (:mod:`agents.sharding`) that reduce the
+gradients over ranks. One update on N processes therefore equals one update on one process with
+the same global batch (``tests/agents/test_distributed.py``). Gloo on CPU, NCCL on GPU.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -72,15 +73,28 @@ class Dist:
         dist.all_gather(parts, padded)
         return torch.cat([p[:int(s.item())] for p, s in zip(parts, sizes, strict=True)])
 
-    def sum_gradients(self, model: torch.nn.Module) -> None:
-        """Add up every trainable parameter's gradient over ranks (each holds its share)."""
+    def max(self, value: int) -> int:
+        """The largest ``value`` of any rank."""
         if not self.enabled:
-            return
-        for p in model.parameters():
-            if p.requires_grad:
-                if p.grad is None:
-                    p.grad = torch.zeros_like(p)
-                dist.all_reduce(p.grad)
+            return value
+        t = torch.tensor([value], dtype=torch.long, device=self.device)
+        dist.all_reduce(t, op=dist.ReduceOp.MAX)
+        return int(t.item())
+
+    @contextmanager
+    def main_first(self) -> Iterator[None]:
+        """Run the body on the main rank, then on the others (a cache the main rank fills).
+
+        Hugging Face writes model files only from rank 0 of a process group, so a cache built
+        by another rank (the tiny preset's, a converted GGUF) would lack its weights.
+        """
+        if self.enabled and not self.is_main:
+            dist.barrier()
+        try:
+            yield
+        finally:
+            if self.enabled and self.is_main:
+                dist.barrier()
 
     def close(self) -> None:
         """Leave the process group."""

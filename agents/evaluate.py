@@ -24,6 +24,7 @@ from typing import Any, Literal
 import torch
 from tqdm import tqdm
 
+from agents.checkpoint import is_checkpoint, read_weights
 from agents.cli import run_command
 from agents.env_client import EnvClient, Prompt
 from agents.errors import UsageError, user_input
@@ -144,8 +145,8 @@ def resolve_model(spec: str) -> tuple[str, Path | None]:
     """What to load for ``spec``: a name or model folder, and a checkpoint state dict or None.
 
     A run directory (with ``final_model/``) means its final model; a checkpoint (a
-    ``checkpoints/step_*`` folder or its ``model.pt``) means the run's ``final_model/``
-    architecture and tokenizer with the checkpoint's weights.
+    ``checkpoints/step_*`` folder) means the run's ``final_model/`` architecture and tokenizer
+    with the checkpoint's weights.
     """
     if spec in POLICY_NAMES:
         return spec, None
@@ -155,20 +156,18 @@ def resolve_model(spec: str) -> tuple[str, Path | None]:
             raise FileNotFoundError(f"no model at {spec!r}: pass one of {POLICY_NAMES}, a model "
                                     "folder, a run directory, a checkpoint or a Hub id")
         return spec, None  # a Hub id
-    if path.is_file() and path.suffix == ".pt":
-        path = path.parent
     if _is_model_folder(path):
         return str(path), None
     if (path / "final_model").is_dir():
         return str(path / "final_model"), None
-    if (path / "model.pt").is_file():
+    if is_checkpoint(path):
         base = path.parent.parent / "final_model"
         if not _is_model_folder(base):
             raise FileNotFoundError(f"checkpoint {spec!r}: its run has no {base} to take the "
                                     "architecture and tokenizer from")
-        return str(base), path / "model.pt"
+        return str(base), path
     raise ValueError(f"{spec!r} is neither a model folder (config.json), a run directory "
-                     "(final_model/) nor a checkpoint (model.pt)")
+                     "(final_model/) nor a checkpoint (checkpoints/step_*/)")
 
 
 def load_model(spec: str, *, dtype: str = "float32", device: str = "cpu",
@@ -178,7 +177,7 @@ def load_model(spec: str, *, dtype: str = "float32", device: str = "cpu",
     A LoRA adapter folder is loaded onto its base model (``base_model_name_or_path``) and
     merged into it, so that any rollout engine samples from plain weights.
     """
-    name, state_dict = resolve_model(spec)
+    name, checkpoint = resolve_model(spec)
     adapter = Path(name) / _ADAPTER_CONFIG
     base = name
     if adapter.is_file():
@@ -191,17 +190,25 @@ def load_model(spec: str, *, dtype: str = "float32", device: str = "cpu",
         from peft import PeftModel
 
         model = PeftModel.from_pretrained(model, name)
-    if state_dict is not None:
-        weights = torch.load(state_dict, map_location=device, weights_only=True)
+    if checkpoint is not None:
+        weights = _policy_weights(read_weights(checkpoint))
         try:
             model.load_state_dict(weights)
         except RuntimeError as exc:
             first = str(exc).splitlines()[0]
-            raise ValueError(f"checkpoint {str(state_dict)!r} does not fit {name}: {first}"
+            raise ValueError(f"checkpoint {str(checkpoint)!r} does not fit {name}: {first}"
                              ) from None
     if adapter.is_file():
         model = model.merge_and_unload().eval()
     return model, tokenizer
+
+
+def _policy_weights(weights: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The policy's part of a checkpoint's weights (Guide-PPO's hold the critic's too)."""
+    if any(key.startswith("policy.") for key in weights):
+        return {key.removeprefix("policy."): value for key, value in weights.items()
+                if key.startswith("policy.")}
+    return weights
 
 
 def draw_problems(client: EnvClient, count: int) -> list[Prompt]:

@@ -20,7 +20,7 @@ import torch
 from agents.batch import (
     Group,
     Trajectory,
-    chunks,
+    aligned_chunks,
     global_gamma,
     global_normaliser,
     mean_over_ranks,
@@ -31,6 +31,7 @@ from agents.batch import (
 from agents.distributed import Dist
 from agents.logprobs import token_logprobs
 from agents.losses import LossConfig, group_advantages, policy_loss
+from agents.sharding import clip_grad_norm
 
 __all__ = ["UpdateConfig", "policy_update", "with_advantages"]
 
@@ -83,7 +84,11 @@ def policy_update(model: torch.nn.Module, optimizer: torch.optim.Optimizer, sche
                   trajectories: Sequence[Trajectory], settings: UpdateConfig, *,
                   pad_id: int, dist: Dist, ref_model: torch.nn.Module | None = None
                   ) -> dict[str, float]:
-    """One optimizer step on this rank's ``trajectories`` (gradients summed over ranks)."""
+    """One optimizer step on this rank's ``trajectories`` (gradients summed over ranks).
+
+    ``model`` is plain or prepared by :func:`agents.sharding.prepare` (then every rank must
+    call this together).
+    """
     device = next(model.parameters()).device
     cfg = settings.loss
     total = global_normaliser(trajectories, cfg, dist)
@@ -94,7 +99,7 @@ def policy_update(model: torch.nn.Module, optimizer: torch.optim.Optimizer, sche
     sums: dict[str, float] = {}
     weights: dict[str, float] = {}
     model.train()
-    for chunk in chunks(trajectories, settings.micro_batch):
+    for chunk in aligned_chunks(trajectories, settings.micro_batch, dist):
         tensors = sequence_tensors(chunk, pad_id, device)
         logp, entropy = token_logprobs(model, tensors["input_ids"], tensors["attention_mask"],
                                        tensors["mask"], temperature=settings.temperature,
@@ -104,19 +109,18 @@ def policy_update(model: torch.nn.Module, optimizer: torch.optim.Optimizer, sche
                                     tensors["mask"], tensors["guided"], cfg, ref_logp=ref,
                                     entropy=entropy, gamma=gamma)
         weight = normaliser(chunk, cfg) / total if total else 0.0
-        (loss * weight).backward()
+        (loss * weight * dist.world).backward()  # ranks' gradients are averaged: make it a sum
         for key, value in metrics.items():  # weighted means, skipping undefined (NaN) values
-            if math.isfinite(value):
+            if chunk and math.isfinite(value):
                 sums[key] = sums.get(key, 0.0) + value * weight
                 weights[key] = weights.get(key, 0.0) + weight
-    dist.sum_gradients(model)
-    grad_norm = torch.nn.utils.clip_grad_norm_(
-        [p for p in model.parameters() if p.requires_grad], settings.max_grad_norm)
+    grad_norm = clip_grad_norm([p for p in model.parameters() if p.requires_grad],
+                               settings.max_grad_norm)
     optimizer.step()
     scheduler.step()
     out = {f"losses/{k}": mean_over_ranks(dist, sums.get(k, 0.0), weights.get(k, 0.0))
            for k in _METRIC_KEYS}
     out["losses/gamma"] = float("nan") if gamma is None else gamma
-    out["losses/grad_norm"] = float(grad_norm)
+    out["losses/grad_norm"] = grad_norm
     out["charts/learning_rate"] = float(scheduler.get_last_lr()[0])
     return out

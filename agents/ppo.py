@@ -25,7 +25,7 @@ from torch import Tensor, nn
 
 from agents.batch import (
     Trajectory,
-    chunks,
+    aligned_chunks,
     global_gamma,
     mean_over_ranks,
     normaliser,
@@ -35,6 +35,7 @@ from agents.batch import (
 from agents.distributed import Dist
 from agents.logprobs import token_logprobs
 from agents.losses import LossConfig, policy_loss
+from agents.sharding import clip_grad_norm
 
 __all__ = [
     "CRITICS",
@@ -237,7 +238,7 @@ def estimate_advantages(model: nn.Module, critic: Critic, trajectories: Sequence
     """Values on the hint-free context, rewards, GAE, and (optionally) whitened advantages."""
     device = next(model.parameters()).device
     advantages, returns, old_values = [], [], []
-    for chunk in chunks(trajectories, settings.micro_batch):
+    for chunk in aligned_chunks(trajectories, settings.micro_batch, dist):
         tensors = sequence_tensors(chunk, pad_id, device)
         mask = tensors["mask"]
         values = critic(model, tensors["input_ids"], tensors["attention_mask"], mask)
@@ -249,7 +250,7 @@ def estimate_advantages(model: nn.Module, critic: Critic, trajectories: Sequence
             rewards = rewards - settings.kl_coef * (logp - ref)
         A, R = gae(rewards, values, mask, gamma=settings.gamma, lam=settings.lam)
         for rows, out in ((A, advantages), (R, returns), (values, old_values)):
-            out.extend(_unplace(rows, mask))
+            out.extend(_unplace(rows, mask) if chunk else [])
     if settings.whiten:
         advantages = _whiten(advantages, dist)
     return Targets(advantages, returns, old_values)
@@ -312,13 +313,14 @@ def _minibatch_step(model: nn.Module, critic: Critic, optimizer: torch.optim.Opt
     model.train()
     critic.train()
     metrics: dict[str, tuple[float, float]] = {}
-    for start in range(0, len(trajs), settings.micro_batch):
-        chunk = trajs[start:start + settings.micro_batch]
+    for i, chunk in enumerate(aligned_chunks(trajs, settings.micro_batch, dist)):
+        start = i * settings.micro_batch
         tensors = sequence_tensors(chunk, pad_id, device)
         mask = tensors["mask"]
         picked = _subset(targets, list(range(start, start + len(chunk))))
-        advantages, returns, old_values = (_place(rows, mask) for rows in
-                                           (picked.advantages, picked.returns, picked.old_values))
+        advantages, returns, old_values = (_place(rows, mask) if chunk else torch.zeros_like(
+            mask, dtype=torch.float32) for rows in (picked.advantages, picked.returns,
+                                                    picked.old_values))
         logp, entropy = token_logprobs(model, tensors["input_ids"], tensors["attention_mask"],
                                        mask, temperature=settings.temperature,
                                        with_entropy=cfg.entropy_coef > 0)
@@ -327,21 +329,20 @@ def _minibatch_step(model: nn.Module, critic: Critic, optimizer: torch.optim.Opt
         values = critic(model, tensors["input_ids"], tensors["attention_mask"], mask)
         v_loss = value_loss(values, old_values, returns, mask, settings.vf_clip)
         pg_weight = normaliser(chunk, cfg) / total if total else 0.0
-        v_weight = float(mask.sum()) / total_tokens if total_tokens else 0.0
-        (pg_loss * pg_weight + settings.vf_coef * v_loss * v_weight).backward()
+        v_weight = float(mask.sum()) / total_tokens if total_tokens and chunk else 0.0
+        # Ranks' gradients are averaged: scaled by the world size, they add up.
+        ((pg_loss * pg_weight + settings.vf_coef * v_loss * v_weight) * dist.world).backward()
         pg_metrics["policy_loss"] = pg_metrics.pop("loss")
         pg_metrics["gamma"] = float("nan") if gamma is None else gamma
         for key, value in (*pg_metrics.items(), ("value_loss", v_loss.item())):
             weight = v_weight if key == "value_loss" else pg_weight
-            if key in _METRIC_KEYS and math.isfinite(value):
+            if chunk and key in _METRIC_KEYS and math.isfinite(value):
                 old_sum, old_weight = metrics.get(key, (0.0, 0.0))
                 metrics[key] = (old_sum + value * weight, old_weight + weight)
-    for module in (model, critic):
-        dist.sum_gradients(module)
     params = [p for m in (model, critic) for p in m.parameters() if p.requires_grad]
-    grad_norm = torch.nn.utils.clip_grad_norm_(params, settings.max_grad_norm)
+    grad_norm = clip_grad_norm(params, settings.max_grad_norm)
     optimizer.step()
-    return metrics, float(grad_norm)
+    return metrics, grad_norm
 
 
 def _place(rows: Sequence[Sequence[float]], mask: Tensor) -> Tensor:

@@ -40,6 +40,7 @@ from agents.models import LoraConfig, load_policy
 from agents.rollout import make_engine
 from agents.samples import SampleLog, eval_records, group_records
 from agents.sampling import SamplingConfig, graded_samples, group_stats, sample_groups
+from agents.sharding import ShardConfig, full_state_dict, prepare, unsharded_copy
 from agents.splits import held_out_plan
 from agents.tiny import WarmupConfig
 
@@ -186,6 +187,14 @@ class CommonArgs(BaseArgs):
     """LoRA rank (0: train every weight)."""
     micro_batch: int = 64
     """Sequences per forward pass in the update (memory, not maths)."""
+    shard: Literal["none", "fsdp"] = "none"
+    """With several ranks (torchrun): 'none' keeps the whole model on every rank and averages
+    gradients, 'fsdp' shards parameters, gradients and optimizer state over the ranks (FSDP2);
+    rollouts sample from a full copy of the weights on every rank."""
+    mixed_precision: bool = False
+    """With several ranks: compute in bfloat16, keep float32 weights and gradient reduction."""
+    cpu_offload: bool = False
+    """With --shard fsdp: keep parameter and optimizer shards in CPU memory (GPU runs)."""
     eval_interval: int = 0
     """Evaluate every this many steps (0: only before and after training)."""
     eval_problems: int = 100
@@ -225,6 +234,7 @@ class CommonArgs(BaseArgs):
                                         f"{self.sample_interval}"),
         ])
         try:
+            self.shard_config()
             self.configs()
         except ValueError as exc:  # name the option, not the config field
             raise UsageError(f"bad option: {exc} (see --help)") from None
@@ -233,6 +243,10 @@ class CommonArgs(BaseArgs):
     def configs(self) -> tuple[Any, ...]:
         """The validated configs the options describe, which the learner's step takes."""
         return (self.sampling_config(), self.guidance_config())
+
+    def shard_config(self) -> ShardConfig:
+        """How the trained modules are spread over ranks (validated)."""
+        return ShardConfig(self.shard, self.mixed_precision, self.cpu_offload).validate()
 
     def sampling_config(self) -> SamplingConfig:
         """How rollouts are sampled (not yet validated)."""
@@ -339,12 +353,18 @@ def _build(args: CommonArgs, modules: ModulesFor | None, dist: Dist, client: Env
         check_hints_exist(client, args.hint)
     lora = LoraConfig(r=args.lora_r, alpha=2 * args.lora_r) if args.lora_r > 0 else None
     warmup = WarmupConfig(steps=args.tiny_warmup_steps) if args.tiny_warmup_steps >= 0 else None
-    model, tokenizer = load_policy(args.model, dtype=args.dtype, device=str(dist.device),
-                                   lora=lora, warmup=warmup,
-                                   progress=args.progress and dist.is_main)
+    with dist.main_first():
+        model, tokenizer = load_policy(args.model, dtype=args.dtype, device=str(dist.device),
+                                       lora=lora, warmup=warmup,
+                                       progress=args.progress and dist.is_main)
     ref_model = _frozen_copy(model) if args.kl_coef > 0 else None
     extra = modules(model) if modules is not None else {}
-    engine = make_engine(args.engine, model, tokenizer,
+    # Several ranks: the trained modules become FSDP2 modules, whose every forward pass is a
+    # collective, so rollouts (a different number of passes on each rank) use a plain copy.
+    sampler = unsharded_copy(model) if dist.enabled else model
+    for module in (model, *extra.values()):
+        prepare(module, dist, args.shard_config())
+    engine = make_engine(args.engine, sampler, tokenizer,
                          **({"batch_size": max(64, args.prompts_per_step * args.group_size)}
                             if args.engine == "hf" else {}))
     opened.callback(engine.close)
@@ -516,22 +536,22 @@ def _loop(run: Run, step: Callable[[Run], dict[str, float]]) -> dict[str, Any]:
     return {"pass@1_before": before, "pass@1_after": after, "steps": run.step, **paths}
 
 
-def _checkpoint(run: Run) -> Path | None:
-    if not run.dist.is_main:
-        return None
+def _checkpoint(run: Run) -> Path:
+    """Every rank writes its shards of the checkpoint of this step."""
     return save_checkpoint(run.out / "checkpoints", run.step, model=run.trainable(),
                            optimizer=run.optimizer, scheduler=run.scheduler,
                            state={"position": run.client.position})
 
 
 def _finish(run: Run, before: float, after: float) -> dict[str, str]:
-    """Save the final model and checkpoint, write and print the summary."""
+    """Save the final model (a plain Hugging Face folder) and checkpoint, write the summary."""
     paths: dict[str, str] = {}
+    final = run.out / "final_model"
+    weights = full_state_dict(run.model)  # every rank takes part; rank 0 receives the weights
+    checkpoint = _checkpoint(run)
     if run.dist.is_main:
-        final = run.out / "final_model"
-        run.model.save_pretrained(final)
+        run.model.save_pretrained(final, state_dict=weights)
         run.tokenizer.save_pretrained(final)
-        checkpoint = _checkpoint(run)
         paths = {"model": str(final), "checkpoint": str(checkpoint),
                  "metrics": str(run.out / "metrics.jsonl")}
         summary = {"pass@1_before": before, "pass@1_after": after, "steps": run.step, **paths}

@@ -13,6 +13,7 @@ import torch
 from transformers import GenerationConfig, LogitsProcessor, LogitsProcessorList
 
 from agents.rollout.base import Rollout, check_generate_args
+from agents.sharding import full_state
 
 __all__ = ["HFEngine"]
 
@@ -81,11 +82,17 @@ class HFEngine:
         return [[rollouts[k * n + j] for j in range(n)] for k in range(len(prompts))]
 
     def load_weights(self, model: torch.nn.Module) -> None:
-        """Sample from ``model``'s weights: nothing to do for the shared model, else copy them."""
+        """Sample from ``model``'s weights: nothing to do for the shared model, else copy them.
+
+        A sharded ``model`` (:func:`agents.sharding.prepare`) is gathered one tensor at a time,
+        so every rank must call this together.
+        """
         if model is self.model:
             return
+        own = self.model.state_dict()
         with torch.no_grad():
-            self.model.load_state_dict(model.state_dict())
+            for name, tensor in full_state(model):
+                own[name].copy_(tensor)
 
     def close(self) -> None:
         """Nothing to release: the model belongs to the trainer."""
