@@ -1,5 +1,5 @@
-"""ReasoningEnv against the env protocol, through Gymnasium's own machinery, and a code problem
-whose sandbox cannot start."""
+"""ReasoningEnv against the env protocol, through Gymnasium's own machinery; a code problem whose
+sandbox cannot start; batch grading by problem id."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from typing import Any
 import gymnasium as gym
 import pytest
 from _sandbox_unavailable import _check_warning, _run
+from _verifier_problems import PROBLEMS
 from gymnasium.error import ResetNeeded
 from gymnasium.utils.env_checker import check_env
 
 import guide_envs
 from guide_envs import Problem, ReasoningEnv
-from guide_envs.sources import ListSource, make_source
+from guide_envs.sources import ListSource
 from guide_envs.sources.procedural import ProceduralSource
+from verifiers import VerifierPool
 
 gym.register_envs(guide_envs)
 
@@ -165,25 +167,6 @@ def test_bad_kwargs_name_the_offending_value(kwargs: dict, message: str) -> None
         gym.make("guide/Math-v0", **kwargs)
 
 
-def test_reasoning_gym_source_graded_by_its_own_scorer() -> None:
-    env = gym.make("guide/Math-v0", source="reasoning_gym", dataset="basic_arithmetic", size=20,
-                   seed=5)
-    for seed in range(3):
-        env.reset(seed=seed)
-        gold = env.unwrapped.problem.answer
-        assert env.step(f"<answer>{gold}</answer>")[1] == 1.0
-        env.reset(seed=seed)
-        assert env.step(f"\\boxed{{{gold}}}")[1] == 1.0
-        env.reset(seed=seed)
-        verdict = env.step("<answer>not a number</answer>")[4]["verdict"]
-        assert verdict["status"] == "incorrect"
-
-
-def test_reasoning_gym_unknown_dataset() -> None:
-    with pytest.raises(ValueError, match="unknown reasoning-gym dataset"):
-        make_source("reasoning_gym", dataset="no_such_thing")
-
-
 def test_env_step_warns_once_and_marks_the_verdict_unavailable(tmp_path: Path) -> None:
     result = _run("""
         env = gym.make("guide/Code-v0", source="mbpp", path=DATA,
@@ -199,3 +182,44 @@ def test_env_step_warns_once_and_marks_the_verdict_unavailable(tmp_path: Path) -
         assert (reward, terminated, verdict["status"]) == (0.0, True, "unavailable")
         assert verdict["reason"].startswith("sandbox unavailable: sandbox.open('docker') failed")
     _check_warning(result["warnings"], "guide/Code-v0")
+
+
+COMPLETIONS = ["\\boxed{4}", "The answer is (B).", "\\boxed{Seven}", "\\boxed{0.6}", "no idea",
+               "\\boxed{\\frac{1}{2}}"]
+IDS = ["m1", "s1", "c1", "m2", "m1", "m2"]
+
+
+def _by_step(env: ReasoningEnv) -> list[dict[str, Any]]:
+    verdicts = []
+    for problem_id, completion in zip(IDS, COMPLETIONS, strict=True):
+        env.reset(options={"problem_id": problem_id})
+        verdicts.append(env.step(completion)[4]["verdict"])
+    return verdicts
+
+
+def test_grade_batch_gives_the_verdicts_of_step_in_input_order() -> None:
+    env = ReasoningEnv(ListSource(PROBLEMS))
+    expected = _by_step(env)
+    assert [v["status"] for v in expected] == ["correct", "correct", "correct", "incorrect",
+                                               "no_answer", "correct"]
+    with VerifierPool(workers=2) as pool:
+        pooled = env.grade_batch(IDS, COMPLETIONS, pool)
+    here = env.grade_batch(IDS, COMPLETIONS)
+    for got in (pooled, here):
+        assert [v.to_dict(timing=False) for v in got] == expected
+
+
+def test_grade_batch_leaves_the_episode_alone() -> None:
+    env = ReasoningEnv(ListSource(PROBLEMS))
+    env.reset(options={"problem_id": "m1"})
+    assert [v.correct for v in env.grade_batch(["m2"], ["\\boxed{0.5}"])] == [True]
+    assert env.problem.id == "m1"
+    assert env.step("\\boxed{4}")[1] == 1.0
+
+
+def test_grade_batch_rejects_unknown_ids_and_length_mismatch() -> None:
+    env = ReasoningEnv(ListSource(PROBLEMS))
+    with pytest.raises(KeyError):
+        env.grade_batch(["no-such-id"], ["\\boxed{1}"])
+    with pytest.raises(ValueError, match="2 problem ids for 1 completions"):
+        env.grade_batch(["m1", "m2"], ["\\boxed{4}"])

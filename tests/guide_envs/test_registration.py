@@ -7,7 +7,6 @@ import pytest
 
 import guide_envs
 from guide_envs.registration import ENV_IDS
-from guide_envs.sources import make_source
 
 gym.register_envs(guide_envs)
 
@@ -92,8 +91,3 @@ def test_a_keyword_of_another_source_says_which_sources_take_it() -> None:
 def test_vector_envs_report_the_same_line() -> None:
     with pytest.raises(TypeError, match="did you mean 'source'"):
         gym.make_vec("guide/Math-v0", num_envs=2, sourse="gsm8k")
-
-
-def test_an_unknown_source_name_suggests_the_closest() -> None:
-    with pytest.raises(ValueError, match="unknown source 'gsm8'; did you mean 'gsm8k'?"):
-        make_source("gsm8")
