@@ -8,8 +8,8 @@ default offline on a CPU: the ``tiny`` preset (a 1M-parameter Qwen2-style model 
 character tokenizer, warm-started once by supervised training on easy chain-of-rewrites problems
 and cached) trained on the harder ``rewrite_chain`` level where hints make the difference.
 
-Data parallel: ``torchrun --nproc_per_node 2 -m agents.guide_grpo ...`` (gloo on CPU, NCCL on
-GPU); see :mod:`agents.distributed`.
+Several processes: ``torchrun --nproc_per_node 2 -m agents.guide_grpo [--shard fsdp] ...``
+(gloo on CPU, NCCL on GPU); see :mod:`agents.sharding`.
 """
 
 from __future__ import annotations

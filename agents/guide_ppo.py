@@ -8,7 +8,7 @@ needs no group baseline), score values on the hint-free context, GAE, and ``--pp
 the embedded default offline on a CPU: the ``tiny`` preset on the ``rewrite_chain`` level where
 hints make the difference.
 
-Data parallel: ``torchrun --nproc_per_node 2 -m agents.guide_ppo ...``.
+Several processes: ``torchrun --nproc_per_node 2 -m agents.guide_ppo [--shard fsdp] ...``.
 """
 
 from __future__ import annotations
