@@ -14,8 +14,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _tiny_parts import tiny_qwen  # noqa: E402 - after the path set-up
-from test_grpo import _mixed_trajectories  # noqa: E402
+from _sampled import _mixed_trajectories  # noqa: E402 - after the path set-up
+from _tiny_parts import tiny_qwen  # noqa: E402
 
 from agents.distributed import init_distributed  # noqa: E402
 from agents.grpo import UpdateConfig, policy_update  # noqa: E402

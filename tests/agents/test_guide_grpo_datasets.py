@@ -1,5 +1,5 @@
-"""The learners on a real dataset file: hints found (--hint), held-out problems never trained on,
-samples saved, and guidance that cannot guide said loudly."""
+"""Guide-GRPO (agents/guide_grpo.py) on a real dataset file: hints found (--hint), held-out
+problems never trained on, samples saved, and guidance that cannot guide said loudly."""
 
 from __future__ import annotations
 
@@ -7,49 +7,13 @@ import json
 import re
 import warnings
 from pathlib import Path
-from typing import Any
 
 import pytest
+from _datasets import AIME, GOLDS, GSM8K, QUESTIONS, _argv, _samples
 
-from agents.env_client import EnvClient
 from agents.guidance import GuidanceWarning
 from agents.guide_grpo import main as grpo_main
-from agents.guide_ppo import main as ppo_main
-from agents.splits import IdSplit, held_out_plan
-from agents.tiny import tiny_tokenizer
-from tests.agents._tiny_parts import long_context_folder
 from verifiers.math import verify_answer
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-GSM8K = DATA / "gsm8k_test.jsonl"
-AIME = DATA / "aime24.jsonl"
-
-
-def _gold(row: dict[str, Any]) -> str:
-    """GSM8K's gold as its README defines it: the text after the last '#### ', commas dropped."""
-    return row["answer"].rsplit("#### ", 1)[1].strip().replace(",", "")
-
-
-ROWS = {f"gsm8k/{i}": json.loads(line) for i, line in enumerate(GSM8K.read_text().splitlines())}
-GOLDS = {pid: _gold(row) for pid, row in ROWS.items()}
-QUESTIONS = {pid: row["question"] for pid, row in ROWS.items()}
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return long_context_folder(tiny_tokenizer(), tmp_path_factory.mktemp("model"))
-
-
-def _argv(model: Path, out: Path, env_kwargs: dict[str, Any], *extra: str) -> list[str]:
-    return ["--model", str(model), "--env-kwargs", json.dumps(env_kwargs),
-            "--prompts-per-step", "4", "--group-size", "2", "--max-new-tokens", "6",
-            "--max-prompt-tokens", "4096", "--eval-problems", "4", "--eval-split", "0.3",
-            "--sample-interval", "1", "--no-progress", "--no-tensorboard",
-            "--output-dir", str(out), *extra]
-
-
-def _samples(out: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (out / "samples.jsonl").read_text().splitlines()]
 
 
 @pytest.fixture(scope="module")
@@ -103,33 +67,6 @@ def test_samples_hold_what_a_person_needs_to_diagnose_a_run(gsm8k_run: Path) -> 
     assert all(s["reason"] for s in samples if s["status"] != "correct")
 
 
-def test_the_split_holds_out_a_stable_disjoint_part_of_a_file() -> None:
-    plan = held_out_plan("guide/Math-v0", json.dumps({"source": "gsm8k",
-                                                      "data_files": str(GSM8K)}), "",
-                         eval_split=0.3)
-    assert plan.split == 0.3 and plan.eval_kwargs == plan.train_kwargs
-    train = EnvClient("guide/Math-v0", plan.train_kwargs, keep=plan.train_filter())
-    held_out = EnvClient("guide/Math-v0", plan.eval_kwargs, seed=7, keep=plan.eval_filter())
-    try:
-        trained = {p.problem_id for p in train.draw(300)}
-        evaluated = {p.problem_id for p in held_out.draw(300)}
-    finally:
-        train.close()
-        held_out.close()
-    assert not trained & evaluated
-    assert trained | evaluated == set(GOLDS)  # 600 draws from 26 problems see them all
-    assert evaluated == {i for i in GOLDS if IdSplit(0.3, "eval")(i)}
-
-
-def test_an_eval_file_wins_over_the_split() -> None:
-    train = json.dumps({"source": "gsm8k", "data_files": str(GSM8K)})
-    other = json.dumps({"source": "aime24", "data_files": str(AIME)})
-    assert held_out_plan("guide/Math-v0", train, other).split is None
-    assert held_out_plan("guide/Math-v0", train, train).split == 0.1  # the same file: split
-    procedural = held_out_plan("guide/Math-v0", '{"difficulty": 2, "seed": 4}', "")
-    assert procedural.split is None and procedural.eval_kwargs["seed"] == 5
-
-
 def test_guide_with_no_hints_anywhere_says_it_is_plain_grpo(model_dir: Path,
                                                             tmp_path: Path) -> None:
     """AIME rows have worked solutions, but --hint field asks for a hint column they lack."""
@@ -159,12 +96,3 @@ def test_guide_with_hint_none_is_refused(model_dir: Path, tmp_path: Path,
                  "--steps", "1", "--hint", "none")
     assert grpo_main(argv) == 2
     assert "--algo grpo" in capsys.readouterr().err
-
-
-def test_guide_ppo_takes_the_same_hints_and_saves_samples(model_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "ppo"
-    argv = _argv(model_dir, out, {"source": "gsm8k", "data_files": str(GSM8K)}, "--steps", "1",
-                 "--hint", "solution-prefix:0.5")
-    assert ppo_main(argv) == 0
-    guided = [s for s in _samples(out) if s["phase"] == "train" and s["guided"]]
-    assert guided and all(s["hint"] for s in guided)

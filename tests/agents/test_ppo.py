@@ -15,7 +15,6 @@ from agents.distributed import Dist
 from agents.env_client import EnvClient
 from agents.guidance import GuidanceConfig
 from agents.logprobs import build_batch
-from agents.losses import LossConfig, policy_loss
 from agents.ppo import (
     Critic,
     PPOConfig,
@@ -81,18 +80,6 @@ def test_value_loss_matches_hand_computed_values(clip_eps: float | None, expecte
     mask = torch.tensor([[True, True, False]])
     loss = value_loss(values, old_values, returns, mask, clip_eps)
     assert loss.item() == pytest.approx(expected)
-
-
-def test_per_token_advantages_equal_to_per_sample_ones_give_the_same_loss() -> None:
-    logp = torch.tensor([[-1.0, -2.0, -0.5], [-1.5, -0.2, -0.3]])
-    old_logp = torch.tensor([[-1.2, -1.0, -0.5], [-1.0, -0.9, -0.3]])
-    mask = torch.tensor([[True, True, True], [True, True, False]])
-    guided = torch.tensor([False, True])
-    per_sample = torch.tensor([0.7, -1.3])
-    a, _ = policy_loss(logp, old_logp, per_sample, mask, guided, LossConfig())
-    b, _ = policy_loss(logp, old_logp, per_sample[:, None].expand(2, 3), mask, guided,
-                       LossConfig())
-    assert a.item() == pytest.approx(b.item())
 
 
 def test_an_unknown_critic_is_a_clear_error(tokenizer: Any) -> None:

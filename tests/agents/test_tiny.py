@@ -1,17 +1,16 @@
-"""The tiny preset (tokenizer, config, warm-up, cache) and ``load_policy``, on real models."""
+"""The tiny preset (agents/tiny.py: tokenizer, config, warm-up, cache), on real models;
+``load_policy`` of it is in test_models.py."""
 
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import replace
 from pathlib import Path
 
-import huggingface_hub.constants
 import pytest
 import torch
+from _tiny_cache import CHAIN, SHORT, _load_logged
 
-from agents.models import LoraConfig, load_policy
 from agents.tiny import (
     ALPHABET,
     WarmupConfig,
@@ -22,39 +21,6 @@ from agents.tiny import (
     tiny_tokenizer,
     warm_up,
 )
-
-CHAIN = "Q:5*18-3*1*9 H:90-3*1*9 S:90-3*1*9=90-3*9=90-27=63;A:63"
-SHORT = WarmupConfig(steps=30, warmup_steps=3, batch_size=16, threads=1)
-
-
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def _load_logged(cache: Path, warmup: WarmupConfig) -> tuple[object, object, list[str]]:
-    logger = logging.getLogger("agents.tiny")
-    records, level = _Records(), logger.level
-    logger.addHandler(records)
-    logger.setLevel(logging.INFO)
-    try:
-        model, tokenizer = load_tiny(cache, warmup, progress=False)
-    finally:
-        logger.removeHandler(records)
-        logger.setLevel(level)
-    return model, tokenizer, records.messages
-
-
-@pytest.fixture(scope="module")
-def tiny_cache(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, list[str]]:
-    """A cache folder holding a briefly warmed-up tiny model; the first load's log lines."""
-    cache = tmp_path_factory.mktemp("tiny-cache")
-    model, _, messages = _load_logged(cache, SHORT)
-    return cache, model, messages
 
 
 def test_tokenizer_round_trip_and_fixed_ids() -> None:
@@ -142,54 +108,6 @@ def test_default_cache_lives_under_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert tiny_cache_dir().parent == tmp_path / "guide-rl" / "tiny"
 
 
-def test_load_policy_tiny_generates_in_the_asked_dtype(
-        tiny_cache: tuple[Path, object, list[str]]) -> None:
-    model, tok = load_policy("tiny", dtype="bfloat16", cache_dir=tiny_cache[0], warmup=SHORT,
-                             progress=False)
-    assert next(model.parameters()).dtype == torch.bfloat16
-    batch = tok(["Q:2*3 S:", "Q:12+7 S:"], return_tensors="pt", padding=True)
-    out = model.generate(**batch, max_new_tokens=6, do_sample=False)
-    assert out.shape[0] == 2 and out.shape[1] > batch["input_ids"].shape[1]
-
-
-def test_lora_trains_only_the_adapters(tiny_cache: tuple[Path, object, list[str]]) -> None:
-    model, _ = load_policy("tiny", lora=LoraConfig(r=4), cache_dir=tiny_cache[0],
-                           warmup=SHORT)
-    trainable = [name for name, p in model.named_parameters() if p.requires_grad]
-    assert trainable and all("lora_" in name for name in trainable)
-    assert {name.split(".")[-3] for name in trainable} == {"lora_A", "lora_B"}
-    assert any(f"{m}.lora_A" in name for name in trainable for m in LoraConfig().target_modules)
-
-
-@pytest.mark.parametrize(("kwargs", "error", "names"), [
-    ({"name_or_path": "tiny", "dtype": "float64"}, ValueError, "float64"),
-    ({"name_or_path": "tiny", "device": "gpu0"}, ValueError, "gpu0"),
-    ({"name_or_path": "/no/such/model"}, FileNotFoundError, "/no/such/model"),
-    ({"name_or_path": "smollm2", "warmup": WarmupConfig()}, ValueError, "smollm2"),
-    ({"name_or_path": "tiny", "lora": LoraConfig(r=0)}, ValueError, "r must"),
-])
-def test_bad_arguments_are_named(kwargs: dict, error: type[Exception], names: str) -> None:
-    with pytest.raises(error, match=names):
-        load_policy(**kwargs)
-
-
-def test_unreachable_hub_id_and_non_model_folder_fail_clearly(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
-    with pytest.raises(ValueError, match="'some-org/no-such-model'.*Hub"):
-        load_policy("some-org/no-such-model")
-    with pytest.raises(ValueError, match="no config.json"):
-        load_policy(str(tmp_path))
-
-
 def test_bad_warm_up_settings_are_named() -> None:
     with pytest.raises(ValueError, match="hint_fraction"):
         load_tiny(warmup=WarmupConfig(hint_fraction=1.5))
-
-
-def test_a_local_model_folder_loads(tiny_cache: tuple[Path, object, list[str]]) -> None:
-    folder = tiny_cache_dir(SHORT, tiny_cache[0])
-    model, tok = load_policy(str(folder))
-    assert tok.decode(tok(CHAIN, add_special_tokens=False)["input_ids"]) == CHAIN
-    for a, b in zip(model.parameters(), tiny_cache[1].parameters(), strict=True):
-        assert torch.equal(a, b)

@@ -1,74 +1,19 @@
-"""Rollout engines on real tiny models: invariants, exact behaviour log-probs, seeding, weights."""
+"""The Hugging Face engine (agents/rollout/hf.py) on real tiny models: invariants, exact behaviour
+log-probs, seeding, weights."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Iterator
-
 import pytest
 import torch
-from transformers import Qwen2Config, Qwen2ForCausalLM
+from _engines import EOS, PAD, PROMPTS, _flat, _greedy, _recomputed, _tiny_model
+from transformers import Qwen2ForCausalLM
 
-from agents.rollout import HFEngine, Rollout, RolloutEngine, VLLMEngine, make_engine
-
-EOS, PAD, VOCAB = 1, 0, 40
-PROMPTS = [[5, 6, 7], [8, 9, 10, 11, 12, 13, 14], [15]]
-
-
-def _tiny_model(seed: int = 0) -> Qwen2ForCausalLM:
-    torch.manual_seed(seed)
-    config = Qwen2Config(vocab_size=VOCAB, hidden_size=32, intermediate_size=64,
-                         num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                         max_position_embeddings=128, initializer_range=0.2,
-                         tie_word_embeddings=False, eos_token_id=EOS, pad_token_id=PAD)
-    return Qwen2ForCausalLM(config).eval()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread() -> Iterator[None]:
-    """Tiny models run fastest on one thread (and do not fight parallel test workers)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def model() -> Qwen2ForCausalLM:
-    return _tiny_model()
+from agents.rollout import HFEngine, RolloutEngine
 
 
 @pytest.fixture
 def engine(model: Qwen2ForCausalLM) -> HFEngine:
     return HFEngine(model, eos_token_id=EOS, pad_token_id=PAD, batch_size=5)
-
-
-def _recomputed(model: torch.nn.Module, rollout: Rollout, temperature: float) -> torch.Tensor:
-    """log_softmax(logits / T) of the completion tokens from one unpadded forward pass."""
-    ids = torch.tensor([rollout.prompt_ids + rollout.completion_ids])
-    with torch.no_grad():
-        logits = model(ids).logits[0].float()
-    start = len(rollout.prompt_ids) - 1
-    positions = logits[start:start + len(rollout.completion_ids)]
-    logprobs = torch.log_softmax(positions / temperature, dim=-1)
-    return logprobs.gather(-1, torch.tensor(rollout.completion_ids)[:, None]).squeeze(-1)
-
-
-def _greedy(model: torch.nn.Module, prompt: list[int], max_new_tokens: int) -> list[int]:
-    """Argmax decoding with plain forward passes, stopping after EOS."""
-    ids = list(prompt)
-    for _ in range(max_new_tokens):
-        with torch.no_grad():
-            token = int(model(torch.tensor([ids])).logits[0, -1].argmax())
-        ids.append(token)
-        if token == EOS:
-            break
-    return ids[len(prompt):]
-
-
-def _flat(groups: list[list[Rollout]]) -> list[Rollout]:
-    return [rollout for group in groups for rollout in group]
 
 
 class TestHFEngine:
@@ -231,101 +176,3 @@ class TestHFEngine:
     def test_empty_prompt_is_rejected(self, engine: HFEngine) -> None:
         with pytest.raises(ValueError, match="prompt 1 is empty"):
             engine.generate([[3], []], n=1, max_new_tokens=2)
-
-
-class TestMakeEngine:
-    def test_hf_takes_ids_from_the_tokenizer(self, model: Qwen2ForCausalLM) -> None:
-        class Tokenizer:
-            eos_token_id, pad_token_id = EOS, None
-
-        engine = make_engine("hf", model, Tokenizer(), batch_size=3)
-        assert isinstance(engine, HFEngine)
-        assert (engine.eos_token_ids, engine.pad_token_id, engine.batch_size) == ((EOS,), EOS, 3)
-
-    def test_hf_also_stops_at_the_models_generation_eos(self) -> None:
-        class Tokenizer:
-            eos_token_id, pad_token_id = EOS, PAD
-
-        model = _tiny_model()
-        model.generation_config.eos_token_id = [2, EOS]
-        engine = make_engine("hf", model, Tokenizer())
-        assert isinstance(engine, HFEngine)
-        assert (engine.eos_token_ids, engine.pad_token_id) == ((EOS, 2), PAD)
-        explicit = make_engine("hf", model, Tokenizer(), eos_token_id=3)
-        assert isinstance(explicit, HFEngine) and explicit.eos_token_ids == (3,)
-
-    def test_hf_needs_an_eos_id(self, model: Qwen2ForCausalLM) -> None:
-        bare = _tiny_model()
-        bare.generation_config.eos_token_id = None
-        with pytest.raises(ValueError, match="needs an EOS token id"):
-            make_engine("hf", bare)
-
-    def test_unknown_engine(self, model: Qwen2ForCausalLM) -> None:
-        with pytest.raises(ValueError, match="unknown rollout engine 'sglang'"):
-            make_engine("sglang", model)  # type: ignore[arg-type]  # the error under test
-
-    def test_vllm_missing_names_the_extra(self, model: Qwen2ForCausalLM,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setitem(sys.modules, "vllm", None)  # makes `import vllm` fail here
-        with pytest.raises(ImportError, match=r'pip install "guide-rl\[vllm\]"'):
-            make_engine("vllm", model)
-        with pytest.raises(ImportError, match=r'pip install "guide-rl\[vllm\]"'):
-            VLLMEngine("Qwen/Qwen2.5-0.5B")
-
-    def test_vllm_needs_a_checkpoint_name(self, model: Qwen2ForCausalLM,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setitem(sys.modules, "vllm", sys.modules["agents"])  # any importable module
-        with pytest.raises(ValueError, match="has no name_or_path"):
-            make_engine("vllm", model)
-
-
-def _vllm_available() -> bool:
-    return importlib.util.find_spec("vllm") is not None and torch.cuda.is_available()
-
-
-@pytest.mark.skipif(not _vllm_available(),
-                    reason="absent hardware: vLLM needs a CUDA GPU (and the vllm extra)")
-class TestVLLMEngine:
-    @pytest.fixture(scope="class")
-    def checkpoint(self, tmp_path_factory: pytest.TempPathFactory) -> str:
-        path = tmp_path_factory.mktemp("tiny-qwen2")
-        _tiny_model().save_pretrained(path)
-        return str(path)
-
-    @pytest.fixture(scope="class")
-    def vllm_engine(self, checkpoint: str) -> Iterator[VLLMEngine]:
-        engine = make_engine("vllm", checkpoint, dtype="float32", gpu_memory_utilization=0.2,
-                             enforce_eager=True, max_model_len=64, skip_tokenizer_init=True)
-        assert isinstance(engine, VLLMEngine)
-        yield engine
-        engine.close()
-
-    @pytest.mark.parametrize("temperature", [1.0, 0.7])
-    def test_logprobs_equal_forward_recomputation(self, vllm_engine: VLLMEngine,
-                                                  temperature: float) -> None:
-        model = _tiny_model()
-        groups = vllm_engine.generate(PROMPTS, n=3, max_new_tokens=10, temperature=temperature,
-                                      seed=0)
-        assert [len(group) for group in groups] == [3, 3, 3]
-        for prompt, group in zip(PROMPTS, groups, strict=True):
-            for r in group:
-                assert r.prompt_ids == tuple(prompt)
-                assert len(r.logprobs) == len(r.completion_ids) >= 1
-                torch.testing.assert_close(torch.tensor(r.logprobs),
-                                           _recomputed(model, r, temperature),
-                                           atol=1e-3, rtol=0)
-
-    def test_seeded(self, vllm_engine: VLLMEngine) -> None:
-        first = vllm_engine.generate(PROMPTS, n=2, max_new_tokens=8, seed=3)
-        assert vllm_engine.generate(PROMPTS, n=2, max_new_tokens=8, seed=3) == first
-
-    def test_load_weights(self, vllm_engine: VLLMEngine) -> None:
-        source = _tiny_model(seed=1)
-        vllm_engine.load_weights(source)
-        try:
-            groups = vllm_engine.generate(PROMPTS, n=1, max_new_tokens=8, temperature=0.0)
-            for prompt, group in zip(PROMPTS, groups, strict=True):
-                expected = _greedy(source, prompt, 8)
-                assert list(group[0].completion_ids) == expected[:len(group[0].completion_ids)]
-        finally:
-            vllm_engine.load_weights(_tiny_model())
