@@ -4,7 +4,7 @@ Every rank draws the same global batch of prompts and keeps its own slice; each 
 grades its slice and computes its share of the loss (weighted by its share of the global
 normaliser); the trained modules are FSDP2 modules (:mod:`agents.sharding`) that reduce the
 gradients over ranks. One update on N processes therefore equals one update on one process with
-the same global batch (``tests/agents/test_distributed.py``). Gloo on CPU, NCCL on GPU.
+the same global batch (``tests/agents/test_sharding.py``). Gloo on CPU, NCCL on GPU.
 """
 
 from __future__ import annotations

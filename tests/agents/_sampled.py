@@ -1,4 +1,4 @@
-"""Sampled groups for the learner tests (test_sampling.py, test_grpo.py, _dp_update.py): the
+"""Sampled groups for the learner tests (test_sampling.py, test_grpo.py, _sharded_update.py): the
 rewrite-chain env settings, the sampling settings, the HF engine and :func:`_mixed_trajectories`."""
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from agents.checkpoint import save_checkpoint
 from agents.cli import field_docs
 from agents.evaluate import Args, load_model, main, resolve_model, write_report
 from agents.models import LoraConfig, load_policy
@@ -65,16 +66,20 @@ def test_resolve_model_understands_runs_and_checkpoints(tmp_path: Path) -> None:
     run = tmp_path / "run"
     (run / "final_model").mkdir(parents=True)
     (run / "final_model" / "config.json").write_text("{}")
-    step = run / "checkpoints" / "step_00000002"
-    step.mkdir(parents=True)
-    (step / "model.pt").write_bytes(b"")
+    step = _checkpoint(run, torch.nn.Linear(2, 2))
     assert resolve_model("tiny") == ("tiny", None)
     assert resolve_model(str(run)) == (str(run / "final_model"), None)
-    assert resolve_model(str(step)) == (str(run / "final_model"), step / "model.pt")
-    assert resolve_model(str(step / "model.pt")) == (str(run / "final_model"),
-                                                     step / "model.pt")
+    assert resolve_model(str(step)) == (str(run / "final_model"), step)
     with pytest.raises(ValueError, match="neither a model folder"):
         resolve_model(str(tmp_path))
+
+
+def _checkpoint(run: Path, model: torch.nn.Module) -> Path:
+    """A checkpoint of ``model`` at step 1 of ``run``, as a training run writes it."""
+    optimizer = torch.optim.AdamW(model.parameters())
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
+    return save_checkpoint(run / "checkpoints", 1, model=model, optimizer=optimizer,
+                           scheduler=scheduler, state={})
 
 
 def _fake_run(root: Path) -> Path:
@@ -82,10 +87,7 @@ def _fake_run(root: Path) -> Path:
     model, tokenizer = load_policy("tiny", warmup=WarmupConfig(steps=10), progress=False)
     model.save_pretrained(root / "final_model")
     tokenizer.save_pretrained(root / "final_model")
-    step = root / "checkpoints" / "step_00000001"
-    step.mkdir(parents=True)
-    torch.save(model.state_dict(), step / "model.pt")
-    return step
+    return _checkpoint(root, model)
 
 
 def test_evaluate_before_and_after_writes_the_report(tmp_path: Path,
@@ -136,9 +138,7 @@ def test_lora_runs_load_merged_from_the_adapter_and_from_a_checkpoint(tmp_path: 
     final = tmp_path / "run" / "final_model"
     model.save_pretrained(final)
     tokenizer.save_pretrained(final)
-    step = tmp_path / "run" / "checkpoints" / "step_00000001"
-    step.mkdir(parents=True)
-    torch.save(model.state_dict(), step / "model.pt")
+    step = _checkpoint(tmp_path / "run", model)
     ids = torch.tensor([tokenizer("Q:2*3 S:")["input_ids"]])
     with torch.no_grad():
         expected = model(ids).logits

@@ -14,6 +14,7 @@ import pytest
 import torch
 
 import guide_envs
+from agents.checkpoint import read_weights
 from agents.cli import field_docs
 from agents.guide_ppo import Args, main
 
@@ -98,7 +99,7 @@ def test_a_short_guide_ppo_run_trains_logs_and_saves_the_critic(
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["steps"] == 2 and 0.0 <= summary["pass@1_after"] <= 1.0
     assert (tmp_path / "run" / "final_model" / "config.json").exists()
-    weights = torch.load(Path(summary["checkpoint"]) / "model.pt")
+    weights = read_weights(Path(summary["checkpoint"]))
     assert "critic.head.weight" in weights and "critic.backbone.embed_tokens.weight" in weights
     assert any(k.startswith("policy.") for k in weights)
     out = capsys.readouterr().out
@@ -123,8 +124,8 @@ def test_a_resumed_run_takes_the_same_next_steps(tmp_path: Path) -> None:
                 "charts/value_mean", "charts/completion_tokens"):
         a, b = straight[3].get(key), resumed[3].get(key)
         assert a == b or (a is None and b is None), (key, a, b)
-    weights_a = torch.load(tmp_path / "a" / "checkpoints" / "step_00000003" / "model.pt")
-    weights_b = torch.load(tmp_path / "b" / "checkpoints" / "step_00000003" / "model.pt")
+    weights_a = read_weights(tmp_path / "a" / "checkpoints" / "step_00000003")
+    weights_b = read_weights(tmp_path / "b" / "checkpoints" / "step_00000003")
     assert "critic.head.weight" in weights_a
     for key in weights_a:
         assert torch.equal(weights_a[key], weights_b[key]), key
