@@ -16,6 +16,9 @@ import json
 import random
 import shutil
 import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,14 @@ def _is_main() -> bool:
     return not _distributed() or dist.get_rank() == 0
 
 
+@contextmanager
+def _one_process_is_intended() -> Iterator[None]:
+    """Silence torch.distributed.checkpoint's warning that one process is assumed: it is."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="torch.distributed is disabled")
+        yield
+
+
 def save_checkpoint(directory: Path, step: int, *, model: torch.nn.Module,
                     optimizer: torch.optim.Optimizer, scheduler: Any,
                     state: dict[str, Any], keep: int = 2) -> Path:
@@ -60,8 +71,9 @@ def save_checkpoint(directory: Path, step: int, *, model: torch.nn.Module,
         tmp.mkdir()
     _barrier()
     model_state, optimizer_state = get_state_dict(model, optimizer)
-    dcp.save({"model": model_state, "optimizer": optimizer_state}, checkpoint_id=tmp / _STATE,
-             no_dist=not _distributed())
+    with _one_process_is_intended():
+        dcp.save({"model": model_state, "optimizer": optimizer_state},
+                 checkpoint_id=tmp / _STATE, no_dist=not _distributed())
     _barrier()
     if _is_main():
         torch.save({"scheduler": scheduler.state_dict(), "rng": _rng_state()}, tmp / "trainer.pt")
@@ -93,7 +105,8 @@ def load_checkpoint(path: Path, *, model: torch.nn.Module, optimizer: torch.opti
     """
     model_state, optimizer_state = get_state_dict(model, optimizer)
     loaded = {"model": model_state, "optimizer": optimizer_state}
-    dcp.load(loaded, checkpoint_id=path / _STATE, no_dist=not _distributed())
+    with _one_process_is_intended():
+        dcp.load(loaded, checkpoint_id=path / _STATE, no_dist=not _distributed())
     set_state_dict(model, optimizer, model_state_dict=loaded["model"],
                    optim_state_dict=loaded["optimizer"])
     trainer = torch.load(path / "trainer.pt", map_location="cpu", weights_only=False)
@@ -110,7 +123,7 @@ def read_weights(path: Path) -> dict[str, torch.Tensor]:
     """
     from torch.distributed.checkpoint.format_utils import dcp_to_torch_save
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _one_process_is_intended():
         dcp_to_torch_save(path / _STATE, Path(tmp) / "all.pt")
         everything = torch.load(Path(tmp) / "all.pt", map_location="cpu", weights_only=False)
     model: dict[str, torch.Tensor] = everything["model"]
