@@ -360,8 +360,9 @@ def _build(args: CommonArgs, modules: ModulesFor | None, dist: Dist, client: Env
     ref_model = _frozen_copy(model) if args.kl_coef > 0 else None
     extra = modules(model) if modules is not None else {}
     # Several ranks: the trained modules become FSDP2 modules, whose every forward pass is a
-    # collective, so rollouts (a different number of passes on each rank) use a plain copy.
-    sampler = unsharded_copy(model) if dist.enabled else model
+    # collective, so Hugging Face rollouts (a different number of passes on each rank) use a
+    # plain copy; vLLM holds its own copy and only reads the model's name and dtype.
+    sampler = unsharded_copy(model) if dist.enabled and args.engine == "hf" else model
     for module in (model, *extra.values()):
         prepare(module, dist, args.shard_config())
     engine = make_engine(args.engine, sampler, tokenizer,
