@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from agents import trainer
 from agents.cli import run_command
 from agents.errors import UsageError
 from agents.grpo import UpdateConfig, policy_update, with_advantages
 from agents.guidance import GuidanceConfig
 from agents.sampling import SamplingConfig, kept_groups
-from agents.trainer import CommonArgs, Run, finish_step, fit, sample_step, setup
+from agents.trainer import CommonArgs, Run, finish_step, sample_step
 
 __all__ = ["Args", "main", "train", "train_step"]
 
@@ -78,9 +79,7 @@ def train_step(run: Run, sampling: SamplingConfig, guidance: GuidanceConfig,
 
 def train(args: Args) -> dict[str, Any]:
     """Run the whole job; returns the summary (also written to ``summary.json``)."""
-    run = setup(args)
-    sampling, guidance, update = args.configs()
-    return fit(run, lambda r: train_step(r, sampling, guidance, update))
+    return trainer.train(args, train_step)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,11 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from agents import trainer
 from agents.cli import run_command
 from agents.guidance import GuidanceConfig
 from agents.ppo import Critic, PPOConfig, make_critic, ppo_update
 from agents.sampling import SamplingConfig, kept_groups
-from agents.trainer import CommonArgs, Run, finish_step, fit, sample_step, setup
+from agents.trainer import CommonArgs, Run, finish_step, sample_step
 
 __all__ = ["Args", "main", "train", "train_step"]
 
@@ -97,9 +98,8 @@ def train_step(run: Run, sampling: SamplingConfig, guidance: GuidanceConfig,
 
 def train(args: Args) -> dict[str, Any]:
     """Run the whole job; returns the summary (also written to ``summary.json``)."""
-    run = setup(args, modules=lambda policy: {"critic": make_critic(policy, args.critic)})
-    sampling, guidance, update = args.configs()
-    return fit(run, lambda r: train_step(r, sampling, guidance, update))
+    return trainer.train(args, train_step,
+                         modules=lambda policy: {"critic": make_critic(policy, args.critic)})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

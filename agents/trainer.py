@@ -46,7 +46,7 @@ from agents.tiny import WarmupConfig
 
 __all__ = ["SEED_STRIDE", "BaseArgs", "CommonArgs", "Run", "StepSample", "finish_step", "fit",
            "held_out_pass_at_1", "held_out_seed", "quiet_libraries", "sample_step",
-           "seed_everything", "setup", "step_seed"]
+           "seed_everything", "setup", "step_seed", "train"]
 
 #: The distance between the seed streams derived from ``--seed`` (a prime, so that the streams of
 #: nearby seeds never meet): the held-out env's, and each step's sampling seeds.
@@ -482,6 +482,17 @@ def track_hints(run: Run, metrics: dict[str, float], patience: int = 10) -> None
                           f"found none (--hint {run.args.hint}): Guide is training as plain "
                           "GRPO. See samples.jsonl and charts/hints_found.", GuidanceWarning,
                           stacklevel=2)
+
+
+def train(args: CommonArgs, step: Callable[..., dict[str, float]], *,
+          modules: ModulesFor | None = None) -> dict[str, Any]:
+    """A learner's whole job: :func:`setup`, then :func:`fit` with ``step(run, *configs)``.
+
+    ``configs`` are ``args.configs()``, built once; the summary is returned.
+    """
+    run = setup(args, modules=modules)
+    configs = args.configs()
+    return fit(run, lambda r: step(r, *configs))
 
 
 def fit(run: Run, step: Callable[[Run], dict[str, float]]) -> dict[str, Any]:
