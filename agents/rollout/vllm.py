@@ -156,7 +156,10 @@ class VLLMEngine:
 
     def load_weights(self, model: torch.nn.Module) -> None:
         """Copy ``model``'s current weights into the served model and clear the prefix cache."""
-        weights = list(_hf_weights(model))
+        weights: Iterable[tuple[str, torch.Tensor]] = _hf_weights(model)
+        if os.environ.get("VLLM_ENABLE_V1_MULTIPROCESSING") != "0":
+            weights = list(weights)  # serialised to the engine process
+        # in-process the worker reads the tensors one at a time (sharded ones gathered singly)
         if _has_reload_weights():
             self.llm.collective_rpc("reload_weights", kwargs={
                 "weights_iterator": weights, "is_checkpoint_format": True})
