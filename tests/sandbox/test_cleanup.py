@@ -35,6 +35,8 @@ def test_cleanup_command_removes_a_crashed_owners_containers() -> None:
 
 
 def test_live_owners_containers_are_kept(box: Any) -> None:
+    # A fresh pool starts its containers in the background: one run waits for one to exist.
+    assert box.run("print(1)").stdout == "1\n"
     cleanup_leftovers(CLIENT)
     assert _labelled(f"{OWNER_PID}={os.getpid()}")
     assert box.run("print(2)").stdout == "2\n"
